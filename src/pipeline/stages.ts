@@ -1,0 +1,37 @@
+/**
+ * The stage registry: which analyzers run for which processing type, in which order.
+ * Later stages may read earlier stages' sections in `finish()` (segmentation before music,
+ * everything before heritage classification).
+ */
+import type { AnalyzerFactory } from '../analysis/analyzer.js';
+
+export type ProcessingType = 'comprehensive' | 'technical' | 'speech' | 'music';
+
+export const PROCESSING_TYPES: readonly ProcessingType[] = [
+  'comprehensive',
+  'technical',
+  'speech',
+  'music',
+];
+
+export interface Stage {
+  readonly id: string;
+  /** Report sections this stage fills (marked not_run when the stage is skipped). */
+  readonly sections: readonly string[];
+  /** Processing types that include this stage. */
+  readonly types: readonly ProcessingType[];
+  readonly create: AnalyzerFactory;
+}
+
+/**
+ * Stages in run order:
+ * 1. technical QC (quality_control)
+ * 2. speech side (voice_activity, segmentation, speaker_recognition)
+ * 3. music side (music_analysis, instrumentation)
+ * 4. heritage classification (heritage_classification)
+ */
+export const STAGES: readonly Stage[] = [];
+
+export function stagesFor(type: ProcessingType): readonly Stage[] {
+  return STAGES.filter((s) => s.types.includes(type));
+}
