@@ -90,6 +90,11 @@ export const ERROR_CODES = {
     retryable: true,
   },
   SONO_ERR_CANCELLED: { message: 'Cancelled: {detail}', httpStatus: 409, retryable: false },
+  SONO_ERR_WORKER_CRASHED: {
+    message: 'The analysis worker crashed while processing {path}: {detail}',
+    httpStatus: 500,
+    retryable: true,
+  },
   // --- parameters and configuration ------------------------------------------------------------
   SONO_ERR_INVALID_PARAMETER: {
     message: 'Invalid parameter {name}: {detail}',
