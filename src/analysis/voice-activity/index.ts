@@ -1,0 +1,25 @@
+/** Voice activity: engine contract, Silero v5 engine, the shared probabilities→segments function, analyzer. */
+export type { VadEngine } from './vad-engine.js';
+export {
+  createSileroVadEngine,
+  resolveSileroModelPath,
+  DEFAULT_SILERO_MODEL,
+  type SileroEngineOptions,
+} from './silero-engine.js';
+export {
+  probabilitiesToSegments,
+  resolveSegmentOptions,
+  type SpeechSegment,
+  type SegmentOptions,
+  type ResolvedSegmentOptions,
+} from './probabilities-to-segments.js';
+export {
+  createVoiceActivityAnalyzer,
+  getVadTrack,
+  validateVoiceActivityOptions,
+  VAD_TRACK,
+  VOICE_ACTIVITY_ANALYZER_VERSION,
+  type VadTrack,
+  type VoiceActivitySection,
+  type VoiceActivityOptions,
+} from './voice-activity-analyzer.js';

