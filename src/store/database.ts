@@ -1,0 +1,101 @@
+/**
+ * `createDatabase(config)`: the one entry point to storage. SQLite (a file, the embedded default)
+ * or PostgreSQL (`DB_HOST` set), same migrations, same repositories, same error behaviour:
+ * while the database is unreachable every operation throws `SONO_ERR_DB_UNAVAILABLE`
+ * (retryable) and `ping()` reports it; the PostgreSQL pool reconnects by itself when it returns.
+ *
+ * @example
+ * const store = await createDatabase({ kind: 'sqlite', file: 'data/sonoteca.db' });
+ * const task = await store.tasks.create({ processingType: 'comprehensive', sourcePath: p });
+ */
+import { Kysely, sql } from 'kysely';
+import { toSonoError } from '../errors.js';
+import { guardDialect } from './guard.js';
+import { migrateToLatest } from './migrations/index.js';
+import { checkSchemaName, createPostgresDialect } from './postgres/postgres-dialect.js';
+import { createApiKeysRepository } from './repositories/api-keys.js';
+import { createAuditRepository } from './repositories/audit.js';
+import { createBatchesRepository } from './repositories/batches.js';
+import { createMaxxiRepository } from './repositories/maxxi.js';
+import { createResultsRepository } from './repositories/results.js';
+import { createTasksRepository } from './repositories/tasks.js';
+import { createUsersRepository } from './repositories/users.js';
+import { createSqliteDialect } from './sqlite/sqlite-dialect.js';
+import type { ComponentHealth, DatabaseConfig, DatabaseSchema, Store } from './types.js';
+
+export type { DatabaseConfig, Store } from './types.js';
+
+export interface CreateDatabaseOptions {
+  /** Apply pending migrations before returning. @defaultValue true */
+  readonly migrate?: boolean;
+  /** Errors of idle PostgreSQL connections (logged by the caller; the pool recovers). */
+  readonly onPoolError?: (err: Error) => void;
+}
+
+export async function createDatabase(
+  config: DatabaseConfig,
+  opts: CreateDatabaseOptions = {},
+): Promise<Store> {
+  const frozen = Object.freeze({ ...config });
+  let db: Kysely<DatabaseSchema>;
+  if (frozen.kind === 'sqlite') {
+    const { dialect } = createSqliteDialect({ file: frozen.file });
+    db = new Kysely<DatabaseSchema>({ dialect: guardDialect(dialect) });
+  } else {
+    const { dialect } = createPostgresDialect({ ...frozen, onPoolError: opts.onPoolError });
+    db = new Kysely<DatabaseSchema>({ dialect: guardDialect(dialect) });
+  }
+
+  let migrated: Promise<void> | undefined;
+  const migrate = (): Promise<void> => {
+    migrated ??= (async () => {
+      if (frozen.kind === 'postgres' && frozen.schema) {
+        await sql`create schema if not exists ${sql.id(checkSchemaName(frozen.schema))}`.execute(
+          db,
+        );
+      }
+      await migrateToLatest(db);
+    })().catch((e: unknown) => {
+      migrated = undefined; // allow a later retry (e.g. the database was down at start-up)
+      throw e;
+    });
+    return migrated;
+  };
+
+  const store: Store = {
+    kind: frozen.kind,
+    db,
+    tasks: createTasksRepository(db),
+    results: createResultsRepository(db),
+    users: createUsersRepository(db),
+    apiKeys: createApiKeysRepository(db),
+    audit: createAuditRepository(db),
+    batches: createBatchesRepository(db),
+    maxxi: createMaxxiRepository(db),
+    migrate,
+    async ping(): Promise<ComponentHealth> {
+      const t0 = performance.now();
+      try {
+        await sql`select 1`.execute(db);
+        return { ok: true, latencyMs: performance.now() - t0 };
+      } catch (e) {
+        const err = toSonoError(e);
+        return {
+          ok: false,
+          latencyMs: performance.now() - t0,
+          error: { code: err.code, message: err.message },
+        };
+      }
+    },
+    close: () => db.destroy(),
+  };
+  if (opts.migrate ?? true) {
+    try {
+      await migrate();
+    } catch (e) {
+      await db.destroy().catch(() => undefined);
+      throw e;
+    }
+  }
+  return Object.freeze(store);
+}

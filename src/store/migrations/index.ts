@@ -1,0 +1,21 @@
+/** The static migration list (a static provider: no file-system scanning, works from dist/ and tsx). */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { SonoError } from '../../errors.js';
+import { migration001 } from './001-initial.js';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '001-initial': migration001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };
+
+/** Applies every pending migration; throws the first failure. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    if (error instanceof SonoError) throw error;
+    throw error instanceof Error ? error : new Error(String(error));
+  }
+}

@@ -1,0 +1,497 @@
+/**
+ * The storage contract: table shapes (what Kysely sees), the readonly domain rows repositories
+ * return, and the repository interfaces the service, the job processor and the CLI call.
+ *
+ * Portability rules (SQLite and PostgreSQL run the same queries):
+ * - timestamps are ISO-8601 UTC strings (`new Date().toISOString()`), which sort as text;
+ * - booleans are integers 0/1; JSON is text (parsed by the repositories);
+ * - ids are text (UUIDs) except the append-only `audit_log` and `jobs` sequences.
+ */
+import type { Generated, Kysely } from 'kysely';
+
+// --------------------------------------------------------------------------------------------
+// Tables (snake_case, exactly the columns of the migrations)
+// --------------------------------------------------------------------------------------------
+
+export type Role = 'admin' | 'archivist' | 'viewer';
+export const ROLES: readonly Role[] = ['admin', 'archivist', 'viewer'];
+
+export type TaskStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled';
+export const TASK_STATUSES: readonly TaskStatus[] = [
+  'queued',
+  'processing',
+  'completed',
+  'failed',
+  'cancelled',
+];
+
+export type ActorKind = 'user' | 'api_key' | 'system';
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: Role;
+  created_at: string;
+  /** 0 or 1. */
+  disabled: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** The public, non-secret start of the key used to find it (e.g. `sk_ab12cd34`). */
+  prefix: string;
+  key_hash: string;
+  role: Role;
+  user_id: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface TasksTable {
+  id: string;
+  batch_id: string | null;
+  status: TaskStatus;
+  processing_type: string;
+  priority: number;
+  /** 0..1 */
+  progress: number;
+  source_path: string;
+  original_name: string | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  mime: string | null;
+  submitted_by: string | null;
+  result_id: string | null;
+  cached_from_task_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  attempts: number;
+  /** JSON object of external (MAXXI) identifiers. */
+  external_ids: string | null;
+  /** JSON object of analysis options (`AnalyzeOptions`). */
+  options: string | null;
+  /** Decoded audio duration, filled on completion. */
+  duration_sec: number | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  processing_time_sec: number | null;
+}
+
+export interface ResultsTable {
+  id: string;
+  /** The task whose analysis produced this result. */
+  task_id: string;
+  sha256: string;
+  processing_type: string;
+  /** Analyzer names and versions that produced the report (see `computeAnalyzersKey`). */
+  analyzers_key: string;
+  schema_version: string;
+  /** The report JSON. */
+  report: string;
+  created_at: string;
+}
+
+export interface BatchesTable {
+  id: string;
+  submitted_by: string | null;
+  processing_type: string | null;
+  task_count: number;
+  label: string | null;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  actor_kind: ActorKind;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  /** JSON */
+  details: string | null;
+  ip: string | null;
+}
+
+export interface MaxxiDeliveriesTable {
+  task_id: string;
+  state: string;
+  external_state: string | null;
+  delivered_at: string | null;
+  webhook_attempts: number;
+  last_error: string | null;
+  updated_at: string;
+}
+
+export type JobState = 'waiting' | 'active' | 'completed' | 'failed';
+
+/** The local (database) queue's jobs. Times here are epoch milliseconds (compared in SQL). */
+export interface JobsTable {
+  /** Insertion sequence: FIFO order within a priority. */
+  seq: Generated<number>;
+  task_id: string;
+  priority: number;
+  state: JobState;
+  attempts: number;
+  max_attempts: number;
+  /** Not claimable before this time (retry backoff). */
+  run_at_ms: number;
+  lease_owner: string | null;
+  lease_token: string | null;
+  lease_expires_ms: number | null;
+  /** 0 or 1: a cancel was requested while the job was active. */
+  cancel_requested: number;
+  progress: number;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  created_ms: number;
+  updated_ms: number;
+  finished_ms: number | null;
+}
+
+export interface DatabaseSchema {
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  tasks: TasksTable;
+  results: ResultsTable;
+  batches: BatchesTable;
+  audit_log: AuditLogTable;
+  maxxi_deliveries: MaxxiDeliveriesTable;
+  jobs: JobsTable;
+}
+
+// --------------------------------------------------------------------------------------------
+// Domain rows (camelCase, readonly, JSON parsed)
+// --------------------------------------------------------------------------------------------
+
+export interface User {
+  readonly id: string;
+  readonly username: string;
+  readonly passwordHash: string;
+  readonly role: Role;
+  readonly createdAt: string;
+  readonly disabled: boolean;
+}
+
+export interface ApiKey {
+  readonly id: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly keyHash: string;
+  readonly role: Role;
+  readonly userId: string | null;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+export type JsonObject = { readonly [key: string]: unknown };
+
+export interface Task {
+  readonly id: string;
+  readonly batchId: string | null;
+  readonly status: TaskStatus;
+  readonly processingType: string;
+  readonly priority: number;
+  readonly progress: number;
+  readonly sourcePath: string;
+  readonly originalName: string | null;
+  readonly sizeBytes: number | null;
+  readonly sha256: string | null;
+  readonly mime: string | null;
+  readonly submittedBy: string | null;
+  readonly resultId: string | null;
+  readonly cachedFromTaskId: string | null;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly attempts: number;
+  readonly externalIds: Readonly<Record<string, string>> | null;
+  readonly options: JsonObject | null;
+  readonly durationSec: number | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+  readonly processingTimeSec: number | null;
+}
+
+export interface StoredResult {
+  readonly id: string;
+  readonly taskId: string;
+  readonly sha256: string;
+  readonly processingType: string;
+  readonly analyzersKey: string;
+  readonly schemaVersion: string;
+  /** The report as stored (JSON text); parse it or stream it as is. */
+  readonly reportJson: string;
+  readonly createdAt: string;
+}
+
+export interface Batch {
+  readonly id: string;
+  readonly submittedBy: string | null;
+  readonly processingType: string | null;
+  readonly taskCount: number;
+  readonly label: string | null;
+  readonly createdAt: string;
+}
+
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly actorKind: ActorKind;
+  readonly action: string;
+  readonly targetType: string | null;
+  readonly targetId: string | null;
+  readonly details: JsonObject | null;
+  readonly ip: string | null;
+}
+
+export interface MaxxiDelivery {
+  readonly taskId: string;
+  readonly state: string;
+  readonly externalState: string | null;
+  readonly deliveredAt: string | null;
+  readonly webhookAttempts: number;
+  readonly lastError: string | null;
+  readonly updatedAt: string;
+}
+
+/** One page of a listing; pass `nextCursor` back as `cursor` for the next page (null: last page). */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+// --------------------------------------------------------------------------------------------
+// Repositories
+// --------------------------------------------------------------------------------------------
+
+export interface NewTask {
+  /** Defaults to a random UUID. */
+  readonly id?: string;
+  readonly batchId?: string | null;
+  readonly processingType: string;
+  /** Higher runs first. @defaultValue 0 */
+  readonly priority?: number;
+  readonly sourcePath: string;
+  readonly originalName?: string | null;
+  readonly sizeBytes?: number | null;
+  readonly sha256?: string | null;
+  readonly mime?: string | null;
+  readonly submittedBy?: string | null;
+  readonly externalIds?: Readonly<Record<string, string>> | null;
+  readonly options?: JsonObject | null;
+}
+
+export interface TaskFilter {
+  readonly status?: TaskStatus | readonly TaskStatus[];
+  readonly processingType?: string;
+  readonly batchId?: string;
+  readonly submittedBy?: string;
+  /** ISO timestamps, inclusive lower / exclusive upper bound on `created_at`. */
+  readonly createdFrom?: string;
+  readonly createdTo?: string;
+  /** Page size, 1..1000. @defaultValue 50 */
+  readonly limit?: number;
+  /** Opaque cursor from a previous page. Newest first. */
+  readonly cursor?: string;
+}
+
+export interface TasksRepository {
+  create(task: NewTask): Promise<Task>;
+  get(id: string): Promise<Task | undefined>;
+  /** Newest first (created_at desc, id desc). */
+  list(filter?: TaskFilter): Promise<Page<Task>>;
+  countByStatus(): Promise<Readonly<Record<TaskStatus, number>>>;
+  /** queued|processing → processing with started_at (kept if already set); undefined if cancelled/finished/missing. */
+  markProcessing(id: string, attempt: number): Promise<Task | undefined>;
+  /** Only while processing; progress is clamped to 0..1. */
+  setProgress(id: string, fraction: number): Promise<void>;
+  /** queued|processing → completed. Returns false when the task was cancelled meanwhile. */
+  markCompleted(
+    id: string,
+    done: {
+      readonly resultId: string;
+      readonly cachedFromTaskId?: string | null;
+      readonly processingTimeSec: number;
+      readonly durationSec?: number | null;
+      readonly sha256?: string | null;
+    },
+  ): Promise<boolean>;
+  /** queued|processing → failed with a coded error. Returns false if the task was cancelled/finished. */
+  markFailed(
+    id: string,
+    error: { readonly code: string; readonly message: string },
+  ): Promise<boolean>;
+  /** processing → queued (retry after a transient fault, or graceful shutdown). */
+  markQueued(id: string): Promise<boolean>;
+  /** queued|processing → cancelled. Returns false if already finished or missing. */
+  markCancelled(id: string): Promise<boolean>;
+  /** Edits fields that may change after submission. */
+  update(
+    id: string,
+    patch: {
+      readonly externalIds?: Readonly<Record<string, string>> | null;
+      readonly priority?: number;
+      readonly sha256?: string | null;
+      readonly mime?: string | null;
+      readonly sizeBytes?: number | null;
+    },
+  ): Promise<Task | undefined>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface NewResult {
+  readonly taskId: string;
+  readonly sha256: string;
+  readonly processingType: string;
+  readonly analyzersKey: string;
+  readonly schemaVersion: string;
+  readonly reportJson: string;
+}
+
+export interface ResultsRepository {
+  get(id: string): Promise<StoredResult | undefined>;
+  findByContent(key: {
+    readonly sha256: string;
+    readonly processingType: string;
+    readonly analyzersKey: string;
+  }): Promise<StoredResult | undefined>;
+  /** Inserts, or returns the existing result with the same (sha256, processing_type, analyzers_key). */
+  insertOrGet(result: NewResult): Promise<StoredResult>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface UsersRepository {
+  create(user: {
+    readonly id?: string;
+    readonly username: string;
+    readonly passwordHash: string;
+    readonly role: Role;
+  }): Promise<User>;
+  get(id: string): Promise<User | undefined>;
+  getByUsername(username: string): Promise<User | undefined>;
+  list(): Promise<readonly User[]>;
+  count(): Promise<number>;
+  update(
+    id: string,
+    patch: { readonly passwordHash?: string; readonly role?: Role; readonly disabled?: boolean },
+  ): Promise<User | undefined>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface ApiKeysRepository {
+  create(key: {
+    readonly id?: string;
+    readonly name: string;
+    readonly prefix: string;
+    readonly keyHash: string;
+    readonly role: Role;
+    readonly userId?: string | null;
+  }): Promise<ApiKey>;
+  get(id: string): Promise<ApiKey | undefined>;
+  /** Active (not revoked) keys with this prefix. */
+  findByPrefix(prefix: string): Promise<readonly ApiKey[]>;
+  list(): Promise<readonly ApiKey[]>;
+  touch(id: string): Promise<void>;
+  revoke(id: string): Promise<boolean>;
+}
+
+export interface AuditRepository {
+  append(entry: {
+    readonly actor: string;
+    readonly actorKind: ActorKind;
+    readonly action: string;
+    readonly targetType?: string | null;
+    readonly targetId?: string | null;
+    readonly details?: JsonObject | null;
+    readonly ip?: string | null;
+  }): Promise<AuditEntry>;
+  /** Newest first. */
+  list(filter?: {
+    readonly actor?: string;
+    readonly action?: string;
+    readonly targetType?: string;
+    readonly targetId?: string;
+    readonly limit?: number;
+    readonly cursor?: string;
+  }): Promise<Page<AuditEntry>>;
+}
+
+export interface BatchesRepository {
+  create(batch: {
+    readonly id?: string;
+    readonly submittedBy?: string | null;
+    readonly processingType?: string | null;
+    readonly taskCount: number;
+    readonly label?: string | null;
+  }): Promise<Batch>;
+  get(id: string): Promise<Batch | undefined>;
+}
+
+export interface MaxxiRepository {
+  get(taskId: string): Promise<MaxxiDelivery | undefined>;
+  /** Creates the row (state required then) or patches it; bumps updated_at. */
+  upsert(
+    taskId: string,
+    patch: {
+      readonly state?: string;
+      readonly externalState?: string | null;
+      readonly deliveredAt?: string | null;
+      readonly webhookAttempts?: number;
+      readonly lastError?: string | null;
+    },
+  ): Promise<MaxxiDelivery>;
+  list(filter?: {
+    readonly state?: string;
+    readonly limit?: number;
+  }): Promise<readonly MaxxiDelivery[]>;
+}
+
+/** Health of one dependency (database, queue). */
+export interface ComponentHealth {
+  readonly ok: boolean;
+  readonly latencyMs: number;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | {
+      readonly kind: 'postgres';
+      readonly host: string;
+      readonly port: number;
+      readonly database: string;
+      readonly user: string;
+      readonly password?: string;
+      /** Schema to use (created if missing) — tests isolate runs with it. @defaultValue 'public' */
+      readonly schema?: string;
+      /** Pool size. @defaultValue 10 */
+      readonly poolMax?: number;
+    };
+
+/** The database with its repositories. Every operation throws `SONO_ERR_DB_UNAVAILABLE` while the database is unreachable. */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** The Kysely instance (for the local queue and ad-hoc queries). */
+  readonly db: Kysely<DatabaseSchema>;
+  readonly tasks: TasksRepository;
+  readonly results: ResultsRepository;
+  readonly users: UsersRepository;
+  readonly apiKeys: ApiKeysRepository;
+  readonly audit: AuditRepository;
+  readonly batches: BatchesRepository;
+  readonly maxxi: MaxxiRepository;
+  /** Applies pending migrations (createDatabase does it unless told not to). */
+  migrate(): Promise<void>;
+  /** Runs `SELECT 1`; never throws. */
+  ping(): Promise<ComponentHealth>;
+  close(): Promise<void>;
+}
