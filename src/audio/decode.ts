@@ -15,9 +15,10 @@ import { open } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import type { Readable } from 'node:stream';
 import { parseFile } from 'music-metadata';
-import { SonoError, isSonoError, toSonoError } from '../errors.js';
+import { SonoError, toSonoError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { resolveFfmpeg } from './ffmpeg-path.js';
+import { Float32Reassembler } from './pcm-reassembler.js';
 import { describeNonAudio, sniffAudioFormat, SNIFF_HEAD_BYTES } from './sniff.js';
 import type { DecodeOptions, DecodeResult, DecodeSession } from './types.js';
 
@@ -131,6 +132,10 @@ class DecodeRun {
       '-vn',
       '-ac',
       '1',
+      // Downmix as the mean of the channels (coefficients normalised to sum 1); ffmpeg's default
+      // for float output is (L+R)/sqrt(2), which exceeds full scale on correlated stereo.
+      '-rematrix_maxval',
+      '1.0',
       '-ar',
       String(this.analysisRateHz),
       '-c:a',
@@ -176,29 +181,13 @@ class DecodeRun {
   }
 
   private drainNative(stream: Readable): void {
-    const frameBytes = 4 * this.nativeChannels;
-    const carry = Buffer.alloc(frameBytes);
-    let carryLen = 0;
     // `onNative` data is only valid during the call, so one scratch buffer is reused (it grows to
     // the largest pipe chunk, ~64 KiB) instead of allocating per chunk.
-    let scratch = new Float32Array(0);
+    const frames = new Float32Reassembler(this.nativeChannels, true);
     stream.on('data', (chunk: Buffer) => {
       if (this.failure) return;
-      const total = carryLen + chunk.length;
-      const frames = Math.floor(total / frameBytes);
-      if (frames === 0) {
-        chunk.copy(carry, carryLen);
-        carryLen = total;
-        return;
-      }
-      const nSamples = frames * this.nativeChannels;
-      if (scratch.length < nSamples) scratch = new Float32Array(nSamples);
-      const out = scratch.subarray(0, nSamples);
-      const bytes = new Uint8Array(out.buffer, 0, nSamples * 4);
-      bytes.set(carry.subarray(0, carryLen), 0);
-      const used = frames * frameBytes - carryLen;
-      bytes.set(chunk.subarray(0, used), carryLen);
-      carryLen = chunk.copy(carry, 0, used);
+      const out = frames.push(chunk);
+      if (!out) return;
       this.nativeSamples += out.length;
       try {
         this.opts.onNative!(out, this.nativeChannels);
@@ -219,6 +208,8 @@ class DecodeRun {
   private noteLine(raw: string): void {
     const line = raw.trim();
     if (!line || this.warnings.size >= MAX_WARNINGS) return;
+    // Benign: raw WAV without a channel mask gets the default layout for its channel count.
+    if (/Guessed Channel Layout/i.test(line)) return;
     // "[mp3 @ 0x55d…] [warning] text" → "mp3: text" (addresses differ per run; dedupe on text).
     const m =
       /^(?:\[([^\]@]+?)\s*@\s*0x[0-9a-f]+\]\s*)?(?:\[(?:warning|error|fatal)\]\s*)?(.*)$/i.exec(
@@ -271,32 +262,20 @@ class DecodeRun {
       await this.done; // rethrows the start failure
       return;
     }
-    const carry = Buffer.alloc(4);
-    let carryLen = 0;
+    // Fresh arrays: consumers may keep the blocks.
+    const samples = new Float32Reassembler(1, false);
     let finished = false;
     try {
       for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
-        const total = carryLen + chunk.length;
-        const n = total >>> 2;
-        if (n === 0) {
-          chunk.copy(carry, carryLen);
-          carryLen = total;
-          continue;
-        }
-        // A fresh, aligned Float32Array; float32 values split across chunks are reassembled.
-        const out = new Float32Array(n);
-        const bytes = new Uint8Array(out.buffer);
-        bytes.set(carry.subarray(0, carryLen), 0);
-        const used = n * 4 - carryLen;
-        bytes.set(chunk.subarray(0, used), carryLen);
-        carryLen = chunk.copy(carry, 0, used);
-        this.analysisSamples += n;
+        const out = samples.push(chunk);
+        if (!out) continue;
+        this.analysisSamples += out.length;
         yield out;
       }
       finished = true;
     } catch (e) {
       // stdout errors only when ffmpeg is killed; the reason is in `done`.
-      if (!this.failure && !isSonoError(e)) this.fail(toSonoError(e));
+      if (!this.failure) this.fail(toSonoError(e));
     } finally {
       if (!finished) this.fail(cancelled('analysis stream closed before the end'));
     }
@@ -357,10 +336,12 @@ export async function classifyFfmpegFailure(
       .replaceAll(path, '<input>')
       .trim() || `ffmpeg exited with ${sig ? `signal ${sig}` : `code ${code}`}`;
   const text = errorLines.length > 0 ? errorLines.join('\n') : stderrTail;
-  if (/Invalid data found when processing input/i.test(text)) {
+  if (!/No such file or directory|Permission denied/i.test(text)) {
+    // ffmpeg opens many non-audio files (a PNG becomes a video stream without audio): name the
+    // content when its magic bytes say it is no audio container.
     const detected = await describeHead(path);
-    if (detected) return new SonoError('SONO_ERR_NOT_AUDIO', { path, detected });
-    return new SonoError('SONO_ERR_DECODE_FAILED', { path, detail: detailLine });
+    if (detected && (detected !== 'unrecognised content' || /Invalid data found/i.test(text)))
+      return new SonoError('SONO_ERR_NOT_AUDIO', { path, detected });
   }
   for (const rule of STDERR_RULES) {
     if (rule.re.test(text)) {

@@ -108,14 +108,12 @@ export function describeNonAudio(head: Buffer): string | null {
   if (hex.startsWith('ffd8ff')) return 'JPEG image';
   if (id4 === 'GIF8') return 'GIF image';
   if (id4 === 'RIFF' && ascii(head, 8, 4) === 'WEBP') return 'WebP image';
-  if (id4 === 'RIFF' && ascii(head, 8, 4) === 'AVI ') return 'AVI video';
   if (id4 === '%PDF') return 'PDF document';
   if (hex.startsWith('504b0304') || hex.startsWith('504b0506')) return 'ZIP archive';
   if (hex.startsWith('1f8b')) return 'gzip archive';
   if (hex.startsWith('7f454c46')) return 'ELF executable';
   if (hex.startsWith('4d5a')) return 'Windows executable';
   if (hex.startsWith('d0cf11e0a1b11ae1')) return 'Microsoft Office document';
-  if (hex.startsWith('1a45dfa3')) return 'Matroska/WebM container';
   if (id4 === 'II*\0' || id4 === 'MM\0*') return 'TIFF image';
   if (isText(head)) {
     const start = head.toString('utf8', 0, Math.min(head.length, 256)).trimStart().toLowerCase();
