@@ -1,0 +1,369 @@
+/**
+ * `sonoteca analyze <files|dirs...>`: analyses every audio file in worker threads and writes, per
+ * file, `<out>/<relative path>.json` (the report), `.dc.xml` (oai_dc) and every applicable export;
+ * then a batch summary (`batch-summary.json`, plus `.csv` / `batch.ndjson` with `--format`), and a
+ * summary table on stdout. Broken files and bad arguments are reported with their error code; the
+ * rest of the batch completes. Exit code 1 when anything failed.
+ */
+import { statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { AnalyzeOptions } from '../../analysis/analyzer.js';
+import type { ErrorCode } from '../../errors.js';
+import { applicableExporters } from '../../metadata/exports/index.js';
+import { renderOaiDc } from '../../metadata/oai-dc.js';
+import { DEFAULT_PROFILE, type AnalyzeResult } from '../../pipeline/analyze-file.js';
+import { generatorVersion, type Report } from '../../pipeline/report.js';
+import { summarizeReport } from '../../pipeline/report-summary.js';
+import { PROCESSING_TYPES, type ProcessingType } from '../../pipeline/stages.js';
+import { WorkerPool } from '../../pipeline/worker-pool.js';
+import { EXIT_FAILURES, EXIT_OK, UsageError, type CliCommand } from '../command.js';
+import { commonBaseDir, discoverAudioFiles, AUDIO_EXTENSIONS } from '../discover.js';
+import { outputBase, writeFileAtomic } from '../output.js';
+import { createProgress } from '../progress.js';
+import { formatDuration, renderTable } from '../table.js';
+
+/** Version of the batch summary format (`docs/schema/batch-summary.schema.json`). */
+export const BATCH_SUMMARY_VERSION = '1.0.0';
+
+export const DEFAULT_OUT_DIR = 'sonoteca-reports';
+
+export type OutputFormat = 'json' | 'ndjson' | 'csv';
+
+export interface AnalyzeCliOptions {
+  readonly out: string;
+  readonly jobs: number;
+  readonly profile?: string;
+  readonly type: ProcessingType;
+  readonly format: OutputFormat;
+  readonly minSpeakers?: number;
+  readonly maxSpeakers?: number;
+  readonly model?: string;
+  readonly quiet?: boolean;
+}
+
+/** One line of the batch summary. */
+export interface BatchEntry {
+  /** The input (file path, or the argument that failed), relative to the working directory. */
+  readonly input: string;
+  readonly status: 'ok' | 'failed';
+  readonly report?: string;
+  readonly dc_xml?: string;
+  readonly exports?: readonly string[];
+  readonly duration_sec?: number;
+  readonly loudness_lufs?: number;
+  readonly qc_verdict?: string;
+  readonly failed_sections?: readonly string[];
+  readonly error?: { readonly code: ErrorCode; readonly message: string };
+}
+
+function parseIntOption(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new UsageError(`--${name} must be an integer in ${min}..${max}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+function csvCell(v: unknown): string {
+  const s = v === undefined || v === null ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Runs the batch; returns the exit code. Exposed for tests and for other entry points. */
+export async function runAnalyze(
+  inputs: readonly string[],
+  opts: AnalyzeCliOptions,
+): Promise<number> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const outDir = resolve(opts.out);
+  const { files, problems } = discoverAudioFiles(inputs);
+  const baseDir = commonBaseDir(files);
+  const rel = (p: string): string => relative(process.cwd(), p) || p;
+  const options: AnalyzeOptions = {
+    profile: opts.profile ?? DEFAULT_PROFILE,
+    ...(opts.minSpeakers !== undefined ? { minSpeakers: opts.minSpeakers } : {}),
+    ...(opts.maxSpeakers !== undefined ? { maxSpeakers: opts.maxSpeakers } : {}),
+    ...(opts.model !== undefined ? { modelPath: resolve(opts.model) } : {}),
+  };
+  const log = (line: string): void => {
+    if (!opts.quiet) progress.log(line);
+  };
+
+  const entries: BatchEntry[] = problems.map((p) => ({
+    input: p.argument,
+    status: 'failed',
+    error: { code: p.error.code, message: p.error.message },
+  }));
+  for (const p of problems) process.stderr.write(`sonoteca: ${p.error.code}: ${p.error.message}\n`);
+
+  const sizes = files.map((f) => {
+    try {
+      return statSync(f).size;
+    } catch {
+      return 0;
+    }
+  });
+  const progress = createProgress({
+    totalFiles: files.length,
+    totalBytes: sizes.reduce((a, b) => a + b, 0),
+    enabled: !opts.quiet,
+  });
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    progress.log('sonoteca: interrupted, cancelling running analyses…');
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const ndjson: string[] = [];
+  const pool = new WorkerPool({ size: opts.jobs });
+  let done = 0;
+
+  const handle = (file: string, index: number, result: AnalyzeResult): BatchEntry => {
+    done++;
+    const base = outputBase(outDir, baseDir, file);
+    if (opts.format === 'ndjson') ndjson.push(JSON.stringify(result));
+    if (!result.ok) {
+      log(
+        `[${done}/${files.length}] FAIL ${rel(file)}  ${result.error.code}: ${result.error.message}`,
+      );
+      return {
+        input: rel(file),
+        status: 'failed',
+        error: { code: result.error.code, message: result.error.message },
+      };
+    }
+    const report: Report = result.report;
+    writeFileAtomic(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+    const dc = report.results.metadata_generation.dublin_core;
+    const written: string[] = [];
+    if (dc) writeFileAtomic(`${base}.dc.xml`, renderOaiDc(dc));
+    for (const ex of applicableExporters(report)) {
+      try {
+        writeFileAtomic(`${base}${ex.fileSuffix}`, ex.render(report));
+        written.push(rel(`${base}${ex.fileSuffix}`));
+      } catch (e) {
+        progress.log(`sonoteca: export ${ex.id} of ${rel(file)} failed: ${String(e)}`);
+      }
+    }
+    const h = summarizeReport(report);
+    log(
+      `[${done}/${files.length}] ok   ${rel(file)}  (${formatDuration(h.durationSec)}, ` +
+        `${report.processing.duration_sec.toFixed(1)} s)` +
+        (h.failedSections.length > 0 ? `  failed sections: ${h.failedSections.join(', ')}` : ''),
+    );
+    void index;
+    return {
+      input: rel(file),
+      status: 'ok',
+      report: rel(`${base}.json`),
+      ...(dc ? { dc_xml: rel(`${base}.dc.xml`) } : {}),
+      exports: written,
+      duration_sec: h.durationSec,
+      ...(h.loudnessLufs !== undefined ? { loudness_lufs: h.loudnessLufs } : {}),
+      ...(h.qcVerdict !== undefined ? { qc_verdict: h.qcVerdict } : {}),
+      ...(h.failedSections.length > 0 ? { failed_sections: h.failedSections } : {}),
+    };
+  };
+
+  const fileEntries: (BatchEntry | undefined)[] = new Array<BatchEntry | undefined>(files.length);
+  try {
+    await Promise.all(
+      files.map(async (file, i) => {
+        const result = await pool.run(
+          file,
+          { processingType: opts.type, options },
+          {
+            signal: abort.signal,
+            onProgress: (p) =>
+              progress.fileProgress(i, p.processedSec, p.durationSec, sizes[i] ?? 0),
+          },
+        );
+        let entry: BatchEntry;
+        try {
+          entry = handle(file, i, result);
+        } catch (e) {
+          entry = {
+            input: rel(file),
+            status: 'failed',
+            error: { code: 'SONO_ERR_STORAGE_FAILED', message: `writing outputs: ${String(e)}` },
+          };
+        }
+        fileEntries[i] = entry;
+        progress.fileDone(i, entry.duration_sec ?? 0, sizes[i] ?? 0);
+      }),
+    );
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    progress.stop();
+    await pool.close();
+  }
+  for (const e of fileEntries) if (e) entries.push(e);
+
+  const ok = entries.filter((e) => e.status === 'ok').length;
+  const failed = entries.length - ok;
+  const audioSec = entries.reduce((s, e) => s + (e.duration_sec ?? 0), 0);
+  const wallSec = (performance.now() - t0) / 1000;
+  const summary = {
+    schema_version: BATCH_SUMMARY_VERSION,
+    generator: { name: 'sonoteca', version: generatorVersion() },
+    started_at: startedAt.toISOString(),
+    finished_at: new Date().toISOString(),
+    out_dir: outDir,
+    processing_type: opts.type,
+    profile: options.profile ?? DEFAULT_PROFILE,
+    jobs: opts.jobs,
+    totals: {
+      inputs: entries.length,
+      ok,
+      failed,
+      audio_sec: Math.round(audioSec * 1000) / 1000,
+      wall_sec: Math.round(wallSec * 1000) / 1000,
+    },
+    files: entries,
+  };
+  writeFileAtomic(join(outDir, 'batch-summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  if (opts.format === 'csv') {
+    const header = [
+      'input',
+      'status',
+      'error_code',
+      'duration_sec',
+      'loudness_lufs',
+      'qc_verdict',
+      'report',
+      'error_message',
+    ];
+    const lines = entries.map((e) =>
+      [
+        e.input,
+        e.status,
+        e.error?.code,
+        e.duration_sec,
+        e.loudness_lufs,
+        e.qc_verdict,
+        e.report,
+        e.error?.message,
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+    writeFileAtomic(
+      join(outDir, 'batch-summary.csv'),
+      `${[header.join(','), ...lines].join('\n')}\n`,
+    );
+  }
+  if (opts.format === 'ndjson') {
+    writeFileAtomic(join(outDir, 'batch.ndjson'), ndjson.map((l) => `${l}\n`).join(''));
+  }
+
+  if (!opts.quiet) {
+    const rows = entries.map((e) => [
+      e.input,
+      e.duration_sec !== undefined ? formatDuration(e.duration_sec) : '',
+      e.loudness_lufs !== undefined ? `${e.loudness_lufs.toFixed(1)} LUFS` : '',
+      e.qc_verdict ?? '',
+      e.status === 'ok'
+        ? e.failed_sections && e.failed_sections.length > 0
+          ? `ok (failed: ${e.failed_sections.join(', ')})`
+          : 'ok'
+        : (e.error?.code ?? 'failed'),
+    ]);
+    process.stdout.write(
+      `\n${renderTable(['file', 'duration', 'loudness', 'QC', 'status'], rows)}\n`,
+    );
+  }
+  process.stdout.write(
+    `${ok} ok, ${failed} failed, ${formatDuration(audioSec)} of audio in ${wallSec.toFixed(1)} s` +
+      ` → ${rel(outDir)}/ (batch-summary.json)\n`,
+  );
+  if (abort.signal.aborted) return 130;
+  return failed > 0 ? EXIT_FAILURES : EXIT_OK;
+}
+
+export const analyzeCommand: CliCommand = {
+  name: 'analyze',
+  register(program: Command): void {
+    program
+      .command('analyze')
+      .description(
+        'Analyse audio files (folders are searched recursively) and write one report per file.',
+      )
+      .argument('<paths...>', 'audio files and/or folders')
+      .option('-o, --out <dir>', 'output folder (mirrors the input tree)', DEFAULT_OUT_DIR)
+      .option(
+        '-j, --jobs <n>',
+        'files analysed in parallel (worker threads)',
+        parseIntOption('jobs', 1, 64),
+        1,
+      )
+      .option('-p, --profile <name|path>', 'QC profile name or profile file', DEFAULT_PROFILE)
+      .addOption(
+        new Option('-t, --type <type>', 'processing type (which stages run)')
+          .choices([...PROCESSING_TYPES])
+          .default('comprehensive'),
+      )
+      .addOption(
+        new Option('-f, --format <format>', 'batch outputs besides the per-file reports')
+          .choices(['json', 'ndjson', 'csv'])
+          .default('json'),
+      )
+      .option(
+        '--min-speakers <n>',
+        'lower bound on speakers (diarization)',
+        parseIntOption('min-speakers', 1, 100),
+      )
+      .option(
+        '--max-speakers <n>',
+        'upper bound on speakers (diarization)',
+        parseIntOption('max-speakers', 1, 100),
+      )
+      .option('--model <path>', 'heritage classification model file (from `sonoteca train`)')
+      .option('-q, --quiet', 'no progress and no table; only errors and the final count')
+      .addHelpText(
+        'after',
+        `
+Outputs (under --out, mirroring the inputs' folders below their common parent):
+  <name>.json            the report (docs/schema/report.schema.json)
+  <name>.dc.xml          Dublin Core as oai_dc XML
+  <name>.<export>        every applicable export (segments CSV, RTTM, WebVTT, …)
+  batch-summary.json     one entry per input: status, error code, headline numbers
+  batch-summary.csv      with --format csv
+  batch.ndjson           with --format ndjson: one line per file (report or error record)
+  <name> keeps the input's extension: song.wav → song.wav.json, song.wav.dc.xml
+
+Audio extensions searched in folders: ${AUDIO_EXTENSIONS.join(', ')}
+(files named explicitly are analysed whatever their extension; content decides, not the name).
+
+Examples:
+  sonoteca analyze interview.wav
+  sonoteca analyze ./archive --out ./reports --jobs 2
+  sonoteca analyze ./tapes --type technical --profile access-copy --format csv
+
+Exit codes: 0 all files ok; 1 some file or path failed (codes in the summary, see docs/errors.md);
+2 usage error; 130 interrupted.`,
+      )
+      .action(async (paths: string[], o: Record<string, unknown>) => {
+        const minS = o['minSpeakers'] as number | undefined;
+        const maxS = o['maxSpeakers'] as number | undefined;
+        if (minS !== undefined && maxS !== undefined && minS > maxS) {
+          throw new UsageError(`--min-speakers (${minS}) exceeds --max-speakers (${maxS})`);
+        }
+        const code = await runAnalyze(paths, {
+          out: o['out'] as string,
+          jobs: o['jobs'] as number,
+          profile: o['profile'] as string,
+          type: o['type'] as ProcessingType,
+          format: o['format'] as OutputFormat,
+          ...(minS !== undefined ? { minSpeakers: minS } : {}),
+          ...(maxS !== undefined ? { maxSpeakers: maxS } : {}),
+          ...(o['model'] !== undefined ? { model: o['model'] as string } : {}),
+          quiet: o['quiet'] === true,
+        });
+        process.exitCode = code;
+      });
+  },
+};
