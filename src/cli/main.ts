@@ -8,10 +8,16 @@ import { isSonoError } from '../errors.js';
 import { EXIT_FAILURES, EXIT_USAGE, UsageError, type CliCommand } from './command.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { probeCommand } from './commands/probe.js';
+import { trainCommand } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import { buildProgram } from './program.js';
 
-const COMMANDS: readonly CliCommand[] = [analyzeCommand, probeCommand, validateCommand];
+const COMMANDS: readonly CliCommand[] = [
+  analyzeCommand,
+  probeCommand,
+  validateCommand,
+  trainCommand,
+];
 
 async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram(COMMANDS);

@@ -4,6 +4,7 @@
  * everything before heritage classification).
  */
 import type { AnalyzerFactory } from '../analysis/analyzer.js';
+import { createHeritageAnalyzers } from '../analysis/heritage/index.js';
 
 export type ProcessingType = 'comprehensive' | 'technical' | 'speech' | 'music';
 
@@ -30,7 +31,14 @@ export interface Stage {
  * 3. music side (music_analysis, instrumentation)
  * 4. heritage classification (heritage_classification)
  */
-export const STAGES: readonly Stage[] = [];
+export const STAGES: readonly Stage[] = [
+  {
+    id: 'heritage',
+    sections: ['heritage_classification'],
+    types: ['comprehensive', 'music'],
+    create: createHeritageAnalyzers,
+  },
+];
 
 export function stagesFor(type: ProcessingType): readonly Stage[] {
   return STAGES.filter((s) => s.types.includes(type));

@@ -1,0 +1,87 @@
+/**
+ * Calibration helpers: temperature scaling (Guo et al. 2017) and expected calibration error.
+ * Hand-written: a one-parameter golden-section search and a binned average need no library.
+ */
+import { softmax } from './model.js';
+
+/** Mean negative log-likelihood of the true labels under softmax(logits / T). */
+export function negativeLogLikelihood(
+  logits: readonly (readonly number[])[],
+  labels: readonly number[],
+  temperature: number,
+): number {
+  let nll = 0;
+  for (let i = 0; i < logits.length; i++) {
+    const p = softmax(logits[i]!, temperature)[labels[i]!]!;
+    nll -= Math.log(Math.max(p, 1e-12));
+  }
+  return logits.length > 0 ? nll / logits.length : 0;
+}
+
+/**
+ * The temperature in [0.05, 20] minimising the NLL (golden-section search on log T).
+ * Returns 1 when there is nothing to fit.
+ */
+export function fitTemperature(
+  logits: readonly (readonly number[])[],
+  labels: readonly number[],
+): number {
+  if (logits.length === 0) return 1;
+  let a = Math.log(0.05);
+  let b = Math.log(20);
+  const g = (Math.sqrt(5) - 1) / 2;
+  const f = (lt: number): number => negativeLogLikelihood(logits, labels, Math.exp(lt));
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = f(c);
+  let fd = f(d);
+  for (let i = 0; i < 60; i++) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+    }
+  }
+  return Math.exp((a + b) / 2);
+}
+
+/**
+ * Expected calibration error: the sample-weighted mean |accuracy − confidence| over `bins`
+ * equal-width confidence bins of the top prediction.
+ * @param probabilities - one probability vector per sample.
+ * @param labels - true class index per sample.
+ */
+export function expectedCalibrationError(
+  probabilities: readonly (readonly number[])[],
+  labels: readonly number[],
+  bins = 10,
+): number {
+  const n = probabilities.length;
+  if (n === 0) return 0;
+  const conf = new Float64Array(bins);
+  const acc = new Float64Array(bins);
+  const count = new Float64Array(bins);
+  for (let i = 0; i < n; i++) {
+    const p = probabilities[i]!;
+    let best = 0;
+    for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+    const b = Math.min(bins - 1, Math.floor(p[best]! * bins));
+    conf[b]! += p[best]!;
+    acc[b]! += best === labels[i] ? 1 : 0;
+    count[b]! += 1;
+  }
+  let ece = 0;
+  for (let b = 0; b < bins; b++) {
+    if (count[b]! > 0)
+      ece += (count[b]! / n) * Math.abs(acc[b]! / count[b]! - conf[b]! / count[b]!);
+  }
+  return ece;
+}

@@ -1,0 +1,166 @@
+/**
+ * Heritage classification analyzer (section `heritage_classification`). Runs last: it reads the
+ * sections finished before it (segmentation, speakers, music, instrumentation) plus its own
+ * acoustic evidence, and scores every category of the model's taxonomy.
+ */
+import type { Analyzer, AnalyzerContext, FinishContext, SectionBase } from '../analyzer.js';
+import { DEFAULT_FRAMER, type Frame } from '../frames.js';
+import { AcousticEvidenceCollector, type AcousticEvidence } from './acoustic-evidence.js';
+import { createDefaultModel } from './default-model.js';
+import { buildDescriptors, type Descriptor, type DescriptorName } from './descriptors.js';
+import { contributions, loadModel, predictProbabilities, type HeritageModel } from './model.js';
+
+export const HERITAGE_ANALYZER_NAME = 'heritage-classifier';
+export const HERITAGE_ANALYZER_VERSION = '1.0.0';
+
+export interface HeritageEvidence {
+  readonly descriptor: string;
+  readonly value: number;
+  readonly raw: number | null;
+  readonly unit: string;
+  readonly source: string;
+  /** Contribution to the predicted category's logit (weight × value, before temperature). */
+  readonly contribution: number;
+}
+
+export interface HeritageSection extends SectionBase {
+  readonly model: {
+    readonly name: string;
+    readonly trained: boolean;
+    readonly temperature: number;
+    readonly path: string | null;
+  };
+  readonly taxonomy: readonly string[];
+  /** Calibrated probability of every category of the taxonomy. */
+  readonly scores: Readonly<Record<string, number>>;
+  readonly predicted_category: string;
+  readonly confidence: number;
+  readonly uncertain: boolean;
+  readonly uncertain_reasons: readonly string[];
+  /** The descriptors that drove the decision, strongest first. */
+  readonly evidence: readonly HeritageEvidence[];
+  /** Every descriptor value (0..1 scaled), the input of the model and of `sonoteca train`. */
+  readonly descriptors: Readonly<Record<string, number>>;
+  readonly acoustic: AcousticEvidence;
+}
+
+const modelCache = new Map<string, HeritageModel>();
+
+/** The model for a path (memoised per process), or the default model. */
+export function resolveHeritageModel(path: string | undefined): HeritageModel {
+  if (!path) return createDefaultModel();
+  let m = modelCache.get(path);
+  if (!m) {
+    m = loadModel(path);
+    modelCache.set(path, m);
+  }
+  return m;
+}
+
+/** Maps a descriptor set onto a model's feature order (unknown features are 0). */
+function featureVector(model: HeritageModel, descriptors: readonly Descriptor[]): Float64Array {
+  const byName = new Map(descriptors.map((d) => [d.name as string, d.value]));
+  return Float64Array.from(model.features, (f) => byName.get(f) ?? 0);
+}
+
+/** Classifies from finished sections and acoustic evidence (pure; used by the analyzer and eval). */
+export function classifyHeritage(
+  model: HeritageModel,
+  sections: Readonly<Record<string, unknown>>,
+  acoustic: AcousticEvidence,
+  modelPath: string | null = null,
+): HeritageSection {
+  const set = buildDescriptors(sections, acoustic);
+  const x = featureVector(model, set.descriptors);
+  const probs = predictProbabilities(model, x);
+  let best = 0;
+  for (let i = 1; i < probs.length; i++) if (probs[i]! > probs[best]!) best = i;
+  const sorted = [...probs].sort((a, b) => b - a);
+  const confidence = probs[best]!;
+  const reasons: string[] = [];
+  if (confidence < model.uncertain_below)
+    reasons.push(`confidence ${confidence.toFixed(2)} below ${model.uncertain_below}`);
+  if (sorted.length > 1 && sorted[0]! - sorted[1]! < 0.1)
+    reasons.push('top two categories within 0.1');
+  if (set.missing.length > 0) reasons.push(`sections not available: ${set.missing.join(', ')}`);
+  if (acoustic.frames < 300) reasons.push('less than 3 s of audio');
+  const contrib = contributions(model, x, best);
+  const byName = new Map(set.descriptors.map((d) => [d.name as string, d]));
+  const evidence: HeritageEvidence[] = model.features
+    .map((f, i) => {
+      const d = byName.get(f);
+      return {
+        descriptor: f,
+        value: round(x[i]!),
+        raw: d?.raw === null || d?.raw === undefined ? null : round(d.raw),
+        unit: d?.unit ?? '',
+        source: d?.source ?? 'none',
+        contribution: round(contrib[i]!),
+      };
+    })
+    .filter((e) => Math.abs(e.contribution) > 1e-3)
+    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  const scores: Record<string, number> = {};
+  model.taxonomy.forEach((c, i) => (scores[c] = round(probs[i]!)));
+  const descriptors: Record<string, number> = {};
+  for (const d of set.descriptors) descriptors[d.name as DescriptorName] = round(d.value);
+  return {
+    status: 'ok',
+    analyzer: { name: HERITAGE_ANALYZER_NAME, version: HERITAGE_ANALYZER_VERSION },
+    model: {
+      name: model.name,
+      trained: model.training !== null,
+      temperature: round(model.temperature),
+      path: modelPath,
+    },
+    taxonomy: model.taxonomy,
+    scores,
+    predicted_category: model.taxonomy[best]!,
+    confidence: round(confidence),
+    uncertain: reasons.length > 0,
+    uncertain_reasons: reasons,
+    evidence,
+    descriptors,
+    acoustic: {
+      ...acoustic,
+      snr_db: round(acoustic.snr_db),
+      noise_flatness: round(acoustic.noise_flatness),
+      clicks_per_min: round(acoustic.clicks_per_min),
+      decay_db_per_sec:
+        acoustic.decay_db_per_sec === null ? null : round(acoustic.decay_db_per_sec),
+      quiet_ratio: round(acoustic.quiet_ratio),
+    },
+  };
+}
+
+function round(v: number): number {
+  return Math.round(v * 10000) / 10000;
+}
+
+export class HeritageAnalyzer implements Analyzer<HeritageSection> {
+  readonly section = 'heritage_classification';
+  readonly name = HERITAGE_ANALYZER_NAME;
+  readonly version = HERITAGE_ANALYZER_VERSION;
+  readonly frameConfigs = [DEFAULT_FRAMER];
+  private readonly collector = new AcousticEvidenceCollector();
+  private readonly model: HeritageModel;
+  private readonly modelPath: string | null;
+
+  constructor(ctx: AnalyzerContext) {
+    this.modelPath = ctx.options.modelPath ?? null;
+    // loaded here so a bad --model fails the file before decoding starts
+    this.model = resolveHeritageModel(ctx.options.modelPath);
+  }
+
+  onFrame(frame: Frame): void {
+    this.collector.onFrame(frame);
+  }
+
+  finish(ctx: FinishContext): HeritageSection {
+    return classifyHeritage(this.model, ctx.sections, this.collector.finish(), this.modelPath);
+  }
+}
+
+export function createHeritageAnalyzers(ctx: AnalyzerContext): Analyzer[] {
+  return [new HeritageAnalyzer(ctx)];
+}

@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createDefaultModel,
+  DEFAULT_TAXONOMY,
+} from '../../../src/analysis/heritage/default-model.js';
+import {
+  loadModel,
+  predictProbabilities,
+  softmax,
+  validateModel,
+} from '../../../src/analysis/heritage/model.js';
+import {
+  expectedCalibrationError,
+  fitTemperature,
+} from '../../../src/analysis/heritage/calibration.js';
+import { SonoError } from '../../../src/errors.js';
+import { rng, tempDir } from '../../helpers/fixtures.js';
+
+test('the default model is a valid artifact over the CONTRACT taxonomy', () => {
+  const m = validateModel(createDefaultModel());
+  assert.deepEqual(m.taxonomy, [...DEFAULT_TAXONOMY]);
+  const p = predictProbabilities(m, new Array(m.features.length).fill(0.5));
+  assert.equal(p.length, 6);
+  assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+});
+
+test('softmax is stable for large logits and temperature flattens it', () => {
+  const p = softmax([1000, 999, 0]);
+  assert.ok(Math.abs(p[0]! - 1 / (1 + Math.exp(-1))) < 1e-9);
+  const hot = softmax([2, 0], 1)[0]!;
+  const warm = softmax([2, 0], 4)[0]!;
+  assert.ok(warm < hot && warm > 0.5);
+});
+
+test('model validation names the bad field and shape errors', () => {
+  const bad = { ...createDefaultModel(), bias: [0, 1] };
+  assert.throws(
+    () => validateModel(bad, 'x.json'),
+    (e: unknown) =>
+      e instanceof SonoError &&
+      e.code === 'SONO_ERR_INVALID_MODEL' &&
+      /bias has 2 values/.test(e.message),
+  );
+  const dir = tempDir();
+  const p = join(dir, 'm.json');
+  writeFileSync(p, '{not json');
+  assert.throws(
+    () => loadModel(p),
+    (e: unknown) => e instanceof SonoError && e.code === 'SONO_ERR_INVALID_MODEL',
+  );
+  assert.throws(
+    () => loadModel(join(dir, 'missing.json')),
+    (e: unknown) => e instanceof SonoError && e.code === 'SONO_ERR_MODEL_LOAD',
+  );
+});
+
+test('ECE is 0 for a perfectly calibrated binned predictor and |acc - conf| otherwise', () => {
+  // 10 samples at confidence 0.8, 8 correct → calibrated
+  const probs = Array.from({ length: 10 }, () => [0.8, 0.2]);
+  const labels = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1];
+  assert.ok(expectedCalibrationError(probs, labels) < 1e-12);
+  // all wrong at 0.9 → ECE 0.9
+  assert.ok(Math.abs(expectedCalibrationError([[0.9, 0.1]], [1]) - 0.9) < 1e-12);
+});
+
+test('temperature scaling recovers the temperature that generated the labels', () => {
+  const r = rng(7);
+  const trueT = 3;
+  const logits: number[][] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < 4000; i++) {
+    const l = [r() * 8 - 4, r() * 8 - 4, r() * 8 - 4];
+    const p = softmax(l, trueT);
+    const u = r();
+    labels.push(u < p[0]! ? 0 : u < p[0]! + p[1]! ? 1 : 2);
+    logits.push(l);
+  }
+  const t = fitTemperature(logits, labels);
+  assert.ok(Math.abs(t - trueT) < 0.35, `fitted ${t}`);
+});
