@@ -55,6 +55,11 @@ export interface AnalyzeFileParams {
   readonly taskId?: string;
   /** Input limits, enforced by the probe (SONO_ERR_FILE_TOO_LARGE). */
   readonly limits?: { readonly maxFileSizeBytes?: number; readonly maxDurationSec?: number };
+  /**
+   * The stage registry to run (tests, benchmarks of a custom stage set).
+   * @defaultValue STAGES
+   */
+  readonly stages?: readonly Stage[];
 }
 
 export interface AnalyzeError {
@@ -129,7 +134,10 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
   fixityPromise.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
 
   const ctx: AnalyzerContext = { audioInfo, analysisRateHz: ANALYSIS_RATE_HZ, options };
-  const stages = stagesFor(processingType);
+  const registry = params.stages ?? STAGES;
+  const stages = params.stages
+    ? registry.filter((s) => s.types.includes(processingType))
+    : stagesFor(processingType);
   const slots: Slot[] = [];
   const stageFailures = new Map<Stage, SonoError>();
   for (const stage of stages) {
@@ -325,7 +333,7 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
       sections[name] ??= { status: 'not_run', reason: `stage ${stage.id} produced no ${name}` };
     }
   }
-  for (const stage of STAGES) {
+  for (const stage of registry) {
     if (stages.includes(stage)) continue;
     for (const name of stage.sections) {
       sections[name] ??= {

@@ -8,7 +8,7 @@ import { SonoError } from '../errors.js';
 import type { AnalyzeFileParams, AnalyzeProgress, AnalyzeResult } from './analyze-file.js';
 
 /** Parameters that can cross the thread boundary (no callbacks, no signal). */
-export type WorkerTaskParams = Omit<AnalyzeFileParams, 'signal' | 'onProgress'>;
+export type WorkerTaskParams = Omit<AnalyzeFileParams, 'signal' | 'onProgress' | 'stages'>;
 
 export type WorkerRequest =
   | {
@@ -30,6 +30,11 @@ export interface WorkerPoolOptions {
   readonly resourceLimits?: ResourceLimits;
   /** Milliseconds a cancelled task may take to stop before its worker is terminated. @defaultValue 5000 */
   readonly cancelGraceMs?: number;
+  /**
+   * Worker entry speaking the WorkerRequest/WorkerResponse protocol (tests).
+   * @defaultValue the bundled `analyze-worker` module
+   */
+  readonly workerEntry?: URL;
 }
 
 export interface PoolRunOptions {
@@ -188,7 +193,7 @@ export class WorkerPool {
   }
 
   private spawn(): PoolWorker {
-    const worker = new Worker(workerUrl(), {
+    const worker = new Worker(this.options.workerEntry ?? workerUrl(), {
       ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
     });
     const pw: PoolWorker = { worker, dead: false };
