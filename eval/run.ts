@@ -6,8 +6,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { corpusDirOrExit, type Evaluation } from './common.js';
+import { heritageEvaluation } from './heritage.js';
 
-const EVALUATIONS: readonly Evaluation[] = [];
+const EVALUATIONS: readonly Evaluation[] = [heritageEvaluation];
 
 const corpus = corpusDirOrExit();
 const only = process.argv.slice(2);
