@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { XMLValidator } from 'fast-xml-parser';
+import { resolveFfmpeg } from '../../src/audio/ffmpeg-path.js';
+import type { Report } from '../../src/pipeline/report.js';
+import { validateAgainst, validateReport } from '../../src/pipeline/validate-report.js';
+import { corpusAudioFiles, corpusOrSkip } from '../helpers/corpus.js';
+import { encodeWav, tempDir, tone, writeWav } from '../helpers/fixtures.js';
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Entry {
+  input: string;
+  status: string;
+  report?: string;
+  error?: { code: string; message: string };
+}
+
+/** A folder mixing good and broken files (built once for the tests of this file). */
+function buildMixedFolder(): { root: string; good: string[]; broken: Record<string, RegExp> } {
+  const root = tempDir('sonoteca-cli-');
+  const inDir = join(root, 'in');
+  mkdirSync(join(inDir, 'a'), { recursive: true });
+  mkdirSync(join(inDir, 'b'), { recursive: true });
+  // Good: same file name in two folders (must not collide), and an MP3.
+  writeWav(join(inDir, 'a'), 'take.wav', [tone(440, 2, 44100, 0.3)], { sampleRateHz: 44100 });
+  writeWav(join(inDir, 'b'), 'take.wav', [tone(880, 1.5, 48000, 0.2), tone(660, 1.5, 48000, 0.2)], {
+    sampleRateHz: 48000,
+    format: 'pcm24',
+  });
+  const mp3 = join(inDir, 'song.mp3');
+  execFileSync(resolveFfmpeg().path, [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=500:duration=4:sample_rate=44100',
+    '-c:a',
+    'libmp3lame',
+    '-b:a',
+    '128k',
+    '-y',
+    mp3,
+  ]);
+  // Broken.
+  const bad = join(inDir, 'broken');
+  mkdirSync(bad);
+  writeFileSync(join(bad, 'empty.wav'), Buffer.alloc(0));
+  const goodWav = encodeWav([tone(440, 1, 16000, 0.3)], { sampleRateHz: 16000 });
+  writeFileSync(join(bad, 'truncated-header.wav'), goodWav.subarray(0, 20));
+  writeFileSync(
+    join(bad, 'image.wav'),
+    Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(200, 7)]),
+  );
+  writeFileSync(join(bad, 'readme.wav'), 'This is a text file, not a recording.\n'.repeat(40));
+  const liar = Buffer.from(goodWav);
+  liar.writeUInt32LE(goodWav.length * 50, 40); // data chunk claims 50× the bytes present
+  writeFileSync(join(bad, 'lying-size.wav'), liar);
+  const mp3Bytes = readFileSync(mp3);
+  writeFileSync(join(bad, 'truncated.mp3'), mp3Bytes.subarray(0, 300));
+  const absurd = Buffer.from(goodWav);
+  absurd.writeUInt32LE(0xfffffff0, 4);
+  absurd.writeUInt32LE(0xffffffc0, 40);
+  writeFileSync(join(bad, 'absurd-size.wav'), absurd);
+  mkdirSync(join(root, 'empty-folder'));
+  return {
+    root,
+    good: [join(inDir, 'a', 'take.wav'), join(inDir, 'b', 'take.wav'), mp3],
+    broken: {
+      'empty.wav': /^SONO_ERR_EMPTY_FILE$/,
+      'truncated-header.wav': /^SONO_ERR_(TRUNCATED|CORRUPT_HEADER)$/,
+      'image.wav': /^SONO_ERR_NOT_AUDIO$/,
+      'readme.wav': /^SONO_ERR_NOT_AUDIO$/,
+      'truncated.mp3': /^SONO_ERR_(TRUNCATED|DECODE_FAILED|CORRUPT_HEADER)$/,
+      'absurd-size.wav': /^SONO_ERR_(FILE_TOO_LARGE|CORRUPT_HEADER)$/,
+    },
+  };
+}
+
+const fx = buildMixedFolder();
+const inDir = join(fx.root, 'in');
+
+function readSummary(out: string): { files: Entry[]; totals: { ok: number; failed: number } } {
+  const summary = JSON.parse(readFileSync(join(out, 'batch-summary.json'), 'utf8')) as {
+    files: Entry[];
+    totals: { ok: number; failed: number };
+  };
+  const v = validateAgainst('batch-summary.schema.json', summary);
+  assert.ok(v.valid, v.errors.join('\n'));
+  return summary;
+}
+
+function stableReport(path: string): unknown {
+  const r = JSON.parse(readFileSync(path, 'utf8')) as Report;
+  return { audio_info: r.audio_info, results: r.results, warnings: r.warnings };
+}
+
+test('a batch mixing good and broken files: exit 1, every failure coded, every good report written', () => {
+  const out = join(fx.root, 'out1');
+  const missing = join(fx.root, 'does-not-exist');
+  const r = cli(
+    'analyze',
+    inDir,
+    missing,
+    join(fx.root, 'empty-folder'),
+    '--out',
+    out,
+    '--type',
+    'technical',
+    '--format',
+    'csv',
+  );
+  assert.equal(r.status, 1, r.stderr);
+  const summary = readSummary(out);
+  const byName = new Map(summary.files.map((e) => [e.input.split('/').at(-1)!, e]));
+
+  assert.equal(byName.get('does-not-exist')?.error?.code, 'SONO_ERR_PATH_NOT_FOUND');
+  assert.equal(byName.get('empty-folder')?.error?.code, 'SONO_ERR_NO_AUDIO_FILES');
+  for (const [name, code] of Object.entries(fx.broken)) {
+    const e = byName.get(name);
+    assert.equal(e?.status, 'failed', `${name} should fail`);
+    assert.match(e!.error!.code, code, `${name}: ${e!.error!.message}`);
+    assert.match(
+      r.stdout,
+      new RegExp(`${name.replace('.', '\\.')}\\s.*${e!.error!.code}`),
+      `${name} in table`,
+    );
+  }
+  // A WAV whose data size lies is either refused with a code or analysed with a warning.
+  const liar = byName.get('lying-size.wav')!;
+  if (liar.status === 'failed') assert.match(liar.error!.code, /^SONO_ERR_[A-Z_]+$/);
+  else {
+    const rep = JSON.parse(readFileSync(liar.report!, 'utf8')) as Report;
+    assert.ok(rep.warnings.length > 0, 'an analysed lying WAV must carry a warning');
+  }
+
+  for (const file of fx.good) {
+    const base = join(out, relative(inDir, file));
+    const report = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Report;
+    const v = validateReport(report);
+    assert.ok(v.valid, `${file}: ${v.errors.join('\n')}`);
+    assert.equal(report.source.path, file);
+    const xml = readFileSync(`${base}.dc.xml`, 'utf8');
+    assert.equal(XMLValidator.validate(xml), true);
+    assert.match(
+      xml,
+      new RegExp(`<dc:identifier>sha256:${report.results.fixity.sha256}</dc:identifier>`),
+    );
+  }
+  assert.equal(summary.totals.ok, fx.good.length + (liar.status === 'ok' ? 1 : 0));
+  const csv = readFileSync(join(out, 'batch-summary.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, summary.files.length + 1);
+  assert.match(csv[0]!, /^input,status,error_code,/);
+
+  // --jobs 2 writes the same reports.
+  const out2 = join(fx.root, 'out2');
+  const r2 = cli('analyze', inDir, '--out', out2, '--type', 'technical', '--jobs', '2', '--quiet');
+  assert.equal(r2.status, 1);
+  for (const file of fx.good) {
+    const rel = relative(inDir, file);
+    assert.deepEqual(
+      stableReport(join(out2, `${rel}.json`)),
+      stableReport(join(out, `${rel}.json`)),
+      rel,
+    );
+  }
+});
+
+test('usage errors exit 2; help documents exit codes; probe and validate work', () => {
+  assert.equal(cli('analyze', inDir, '--jobs', '0').status, 2);
+  assert.equal(cli('analyze', inDir, '--type', 'everything').status, 2);
+  assert.equal(cli('frobnicate').status, 2);
+  const help = cli('analyze', '--help');
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /Exit codes/);
+  assert.match(help.stdout, /--jobs/);
+
+  const probe = cli('probe', fx.good[0]!);
+  assert.equal(probe.status, 0, probe.stderr);
+  const p = JSON.parse(probe.stdout) as { audio_info: { sample_rate: number; channels: number } };
+  assert.equal(p.audio_info.sample_rate, 44100);
+  assert.equal(p.audio_info.channels, 1);
+  const probeBad = cli('probe', join(inDir, 'broken', 'readme.wav'));
+  assert.equal(probeBad.status, 1);
+  assert.match(probeBad.stderr, /SONO_ERR_NOT_AUDIO/);
+
+  const out = join(fx.root, 'out-validate');
+  assert.equal(
+    cli('analyze', fx.good[0]!, '--out', out, '--type', 'technical', '--quiet').status,
+    0,
+  );
+  const reportPath = join(out, 'take.wav.json');
+  assert.ok(existsSync(reportPath), 'a single file lands directly under --out');
+  assert.equal(cli('validate', reportPath).status, 0);
+  const broken = JSON.parse(readFileSync(reportPath, 'utf8')) as Record<string, unknown>;
+  delete broken['audio_info'];
+  const brokenPath = join(out, 'broken.json');
+  writeFileSync(brokenPath, JSON.stringify(broken));
+  const v = cli('validate', brokenPath);
+  assert.equal(v.status, 1);
+  assert.match(v.stdout, /audio_info/);
+});
+
+test('corpus: --type technical writes a schema-valid report and DC XML for every audio file', (t) => {
+  const corpus = corpusOrSkip(t);
+  if (!corpus) return;
+  const out = join(tempDir('sonoteca-cli-corpus-'), 'out');
+  const r = cli('analyze', corpus, '--out', out, '--type', 'technical', '--jobs', '2', '--quiet');
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const files = corpusAudioFiles(corpus);
+  assert.ok(files.length > 10);
+  for (const f of files) {
+    const base = join(out, relative(corpus, f));
+    const report = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Report;
+    const v = validateReport(report);
+    assert.ok(v.valid, `${f}: ${v.errors.join('\n')}`);
+    assert.ok(report.audio_info.decoded_duration > 0, f);
+    assert.equal(XMLValidator.validate(readFileSync(`${base}.dc.xml`, 'utf8')), true, f);
+  }
+  assert.equal(readSummary(out).totals.ok, files.length);
+});
