@@ -1,0 +1,19 @@
+/** Stage factory of the music descriptors (section `music_analysis`). */
+import type { AnalyzerFactory } from '../analyzer.js';
+import { MusicAnalyzer } from './music-analyzer.js';
+
+export {
+  MusicAnalyzer,
+  CHROMA_FRAMER,
+  MUSIC_ANALYZER_NAME,
+  MUSIC_ANALYZER_VERSION,
+} from './music-analyzer.js';
+export type { MusicAnalysisSection, KeyEstimate } from './music-analyzer.js';
+export {
+  selectMusicRegions,
+  MUSIC_LABELS,
+  type TimeRegion,
+  type RegionSelection,
+} from './regions.js';
+
+export const createMusicAnalyzers: AnalyzerFactory = () => [new MusicAnalyzer()];

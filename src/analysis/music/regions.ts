@@ -1,0 +1,70 @@
+/**
+ * Which parts of a file the music descriptors describe: the segmentation's music-bearing segments
+ * (`music`, `singing`, `speech_over_music`) when a segmentation section exists, the whole file
+ * otherwise. Also used by the instrumentation analyzer.
+ */
+
+export interface TimeRegion {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface RegionSelection {
+  readonly regions: readonly TimeRegion[];
+  /** Whether the segmentation found music (always true when there is no segmentation). */
+  readonly musicDetected: boolean;
+  /** Where the regions came from. */
+  readonly source: 'segmentation' | 'whole_file';
+}
+
+/** Segment labels that carry music. */
+export const MUSIC_LABELS: ReadonlySet<string> = new Set(['music', 'singing', 'speech_over_music']);
+
+/** Minimum total music (s) for `musicDetected`. */
+export const MIN_MUSIC_SEC = 2;
+
+interface SegmentLike {
+  label?: unknown;
+  start?: unknown;
+  end?: unknown;
+}
+
+/**
+ * @param segmentation - `ctx.sections.segmentation` (any shape; only an `ok` section with a
+ *   `segments` array is used).
+ * @param durationSec - decoded duration.
+ * @param mergeGapSec - music segments closer than this are merged. @defaultValue 0.5
+ */
+export function selectMusicRegions(
+  segmentation: unknown,
+  durationSec: number,
+  mergeGapSec = 0.5,
+): RegionSelection {
+  const whole: RegionSelection = {
+    regions: [{ start: 0, end: durationSec }],
+    musicDetected: true,
+    source: 'whole_file',
+  };
+  const seg = segmentation as { status?: unknown; segments?: unknown } | undefined;
+  if (!seg || seg.status !== 'ok' || !Array.isArray(seg.segments)) return whole;
+  const picked: { start: number; end: number }[] = [];
+  for (const s of seg.segments as SegmentLike[]) {
+    if (typeof s.label !== 'string' || !MUSIC_LABELS.has(s.label)) continue;
+    if (typeof s.start !== 'number' || typeof s.end !== 'number' || !(s.end > s.start)) continue;
+    picked.push({ start: Math.max(0, s.start), end: Math.min(durationSec, s.end) });
+  }
+  picked.sort((a, b) => a.start - b.start);
+  const merged: { start: number; end: number }[] = [];
+  for (const r of picked) {
+    const last = merged[merged.length - 1];
+    if (last && r.start - last.end < mergeGapSec) last.end = Math.max(last.end, r.end);
+    else merged.push({ ...r });
+  }
+  const total = merged.reduce((s, r) => s + (r.end - r.start), 0);
+  if (total < MIN_MUSIC_SEC) {
+    // No (usable) music: describe the whole file anyway, flagged, because the heritage classifier
+    // still reads vibrato, pitch range and spectral shape of speech and chant.
+    return { regions: whole.regions, musicDetected: false, source: 'segmentation' };
+  }
+  return { regions: merged, musicDetected: true, source: 'segmentation' };
+}

@@ -1,0 +1,359 @@
+/**
+ * Onset strength (spectral flux on log-mel bands), onset peak picking, tempo estimation from an
+ * autocorrelation tempogram with a log-normal tempo prior, and dynamic-programming beat tracking
+ * (Ellis 2007, "Beat tracking by dynamic programming", JNMR 36(1)).
+ *
+ * Hand-written rather than taken from a library: there is no maintained permissive JavaScript
+ * implementation (Essentia.js is AGPL and WASM-heavy; the npm tempo packages work on whole
+ * in-memory buffers), and these are a few dozen lines each, following librosa's
+ * `onset_strength` / `tempo` / `beat_track` closely so their behaviour is known.
+ *
+ * Pure: imports nothing, every function states shapes and units.
+ */
+
+/** Floor of log-mel values (natural-log power) below which changes are ignored (~ -76 dB). */
+export const ONSET_LOG_FLOOR = -9.2;
+
+/**
+ * Spectral flux between two log-mel frames: mean over bands of the positive increase
+ * (half-wave rectified), with both frames floored at `floor` so changes in near-silence do not
+ * count. Also returns the fraction of bands that rose by more than `broadbandRise` (ln units),
+ * a cue for broadband (percussive) onsets.
+ *
+ * @param prev - log-mel of the previous frame (natural log power), length nMels.
+ * @param cur - log-mel of the current frame, same length.
+ */
+export function computeSpectralFlux(
+  prev: ArrayLike<number>,
+  cur: ArrayLike<number>,
+  floor = ONSET_LOG_FLOOR,
+  broadbandRise = Math.log(4),
+): { flux: number; broadbandFraction: number } {
+  let s = 0;
+  let broad = 0;
+  const n = cur.length;
+  for (let b = 0; b < n; b++) {
+    const d = Math.max(cur[b]!, floor) - Math.max(prev[b]!, floor);
+    if (d > 0) {
+      s += d;
+      if (d > broadbandRise) broad++;
+    }
+  }
+  return { flux: n > 0 ? s / n : 0, broadbandFraction: n > 0 ? broad / n : 0 };
+}
+
+export interface PeakPickOptions {
+  /** Frames per second of the envelope. */
+  readonly frameRateHz: number;
+  /** Window before a peak that it must dominate, s. @defaultValue 0.03 */
+  readonly preMaxSec?: number;
+  /** Averaging window before / after, s. @defaultValue 0.1 */
+  readonly avgSec?: number;
+  /** Threshold above the local mean, in units of the envelope's normaliser. @defaultValue 0.07 */
+  readonly delta?: number;
+  /** Minimum gap between onsets, s. @defaultValue 0.03 */
+  readonly waitSec?: number;
+}
+
+/**
+ * Picks onsets from an onset-strength envelope (librosa `peak_pick` semantics): a frame is an onset
+ * when it is the maximum of the preceding `preMaxSec`, exceeds the local mean (±`avgSec`) by
+ * `delta`, and comes at least `waitSec` after the previous onset. The envelope is normalised by its
+ * 99th percentile first so `delta` does not depend on level.
+ *
+ * @param env - onset strength per frame.
+ * @returns frame indices of onsets, ascending.
+ */
+export function pickOnsets(env: Float32Array, opts: PeakPickOptions): number[] {
+  const fps = opts.frameRateHz;
+  const preMax = Math.max(1, Math.round((opts.preMaxSec ?? 0.03) * fps));
+  const avg = Math.max(1, Math.round((opts.avgSec ?? 0.1) * fps));
+  const wait = Math.max(1, Math.round((opts.waitSec ?? 0.03) * fps));
+  const delta = opts.delta ?? 0.07;
+  const n = env.length;
+  if (n < 3) return [];
+  const norm = percentile(env, 0.99);
+  if (!(norm > 0)) return [];
+  // Running sums for the local mean.
+  const cum = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) cum[i + 1] = cum[i]! + env[i]! / norm;
+  const out: number[] = [];
+  let last = -Infinity;
+  for (let i = 1; i < n - 1; i++) {
+    const v = env[i]! / norm;
+    if (v < env[i + 1]! / norm) continue;
+    let isMax = true;
+    for (let j = Math.max(0, i - preMax); j < i; j++) {
+      if (env[j]! / norm > v) {
+        isMax = false;
+        break;
+      }
+    }
+    if (!isMax) continue;
+    const lo = Math.max(0, i - avg);
+    const hi = Math.min(n, i + avg + 1);
+    const mean = (cum[hi]! - cum[lo]!) / (hi - lo);
+    if (v < mean + delta) continue;
+    if (i - last < wait) continue;
+    out.push(i);
+    last = i;
+  }
+  return out;
+}
+
+/** q-quantile (0..1) of an array (copies; O(n log n)). */
+export function percentile(x: ArrayLike<number>, q: number): number {
+  if (x.length === 0) return NaN;
+  const s = Float64Array.from(x as ArrayLike<number>).sort();
+  const pos = Math.min(s.length - 1, Math.max(0, q * (s.length - 1)));
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
+export interface TempoOptions {
+  /** Envelope frame rate, frames per second. */
+  readonly frameRateHz: number;
+  /** Tempo range searched, BPM. @defaultValue [30, 300] */
+  readonly minBpm?: number;
+  readonly maxBpm?: number;
+  /** Centre of the log-normal prior, BPM. @defaultValue 120 */
+  readonly priorBpm?: number;
+  /** Prior width in octaves. @defaultValue 1 */
+  readonly priorOctaves?: number;
+  /** Autocorrelation window, s. @defaultValue 8 */
+  readonly windowSec?: number;
+  /** Hop between autocorrelation windows, s. @defaultValue 2 */
+  readonly hopSec?: number;
+  /** Fastest tempo the half-period rule may switch to, BPM. @defaultValue 200 */
+  readonly maxBeatBpm?: number;
+}
+
+export interface TempoEstimate {
+  readonly bpm: number;
+  /**
+   * Normalised autocorrelation of the onset envelope at the chosen period, in [0, 1]: near 1 for
+   * a metronome, near 0 when there is no periodic pulse.
+   */
+  readonly confidence: number;
+  /** Weighted tempogram score of the half and double tempo relative to the chosen one. */
+  readonly halfTempoRatio: number;
+  readonly doubleTempoRatio: number;
+}
+
+/**
+ * Global tempo from one or more onset-envelope segments (e.g. the music regions of a file):
+ * Hann-windowed, mean-removed autocorrelation over sliding windows, normalised by the window's own
+ * autocorrelation (so every multiple of the period scores alike), averaged over windows, weighted
+ * by a log-normal prior around `priorBpm` (librosa's default), arg-max with parabolic refinement.
+ *
+ * @param segments - onset-strength envelopes, each Float32Array at `frameRateHz`.
+ * @returns null when no segment is long enough (< 2 periods of the slowest tempo, min 2 s).
+ */
+export function estimateTempo(
+  segments: readonly Float32Array[],
+  opts: TempoOptions,
+): TempoEstimate | null {
+  const fps = opts.frameRateHz;
+  const minBpm = opts.minBpm ?? 30;
+  const maxBpm = opts.maxBpm ?? 300;
+  const priorBpm = opts.priorBpm ?? 120;
+  const priorOct = opts.priorOctaves ?? 1;
+  const winLen = Math.round((opts.windowSec ?? 8) * fps);
+  const hop = Math.max(1, Math.round((opts.hopSec ?? 2) * fps));
+  const minLag = Math.max(1, Math.floor((60 * fps) / maxBpm));
+  const maxLagWanted = Math.ceil((60 * fps) / minBpm);
+  // Lags up to twice the slowest period feed the comb (τ and 2τ) below.
+  const combLag = 2 * maxLagWanted + 1;
+  const acc = new Float64Array(combLag + 2);
+  const accW = new Float64Array(combLag + 2);
+  const minLen = Math.round(2 * fps);
+  const buf = new Float64Array(winLen);
+  let nWindows = 0;
+  for (const seg of segments) {
+    if (seg.length < minLen) continue;
+    const len = Math.min(winLen, seg.length);
+    const maxLag = Math.min(combLag, Math.floor(len * 0.75));
+    const win = new Float64Array(len);
+    for (let i = 0; i < len; i++) win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / len);
+    // Autocorrelation of the window itself, to undo the taper's bias towards short lags.
+    const wAc = new Float64Array(maxLag + 1);
+    for (let lag = 0; lag <= maxLag; lag++) {
+      let s = 0;
+      for (let i = 0; i + lag < len; i++) s += win[i]! * win[i + lag]!;
+      wAc[lag] = s;
+    }
+    for (let start = 0; start + len <= seg.length; start += hop) {
+      let mean = 0;
+      for (let i = 0; i < len; i++) {
+        buf[i] = seg[start + i]!;
+        mean += buf[i]!;
+      }
+      mean /= len;
+      for (let i = 0; i < len; i++) buf[i] = (buf[i]! - mean) * win[i]!;
+      let r0 = 0;
+      for (let i = 0; i < len; i++) r0 += buf[i]! * buf[i]!;
+      if (!(r0 > 1e-12)) continue;
+      r0 /= wAc[0]!;
+      for (let lag = Math.max(1, minLag - 1); lag <= maxLag; lag++) {
+        let s = 0;
+        for (let i = 0; i + lag < len; i++) s += buf[i]! * buf[i + lag]!;
+        acc[lag]! += s / wAc[lag]! / r0;
+        accW[lag]! += 1;
+      }
+      nWindows++;
+      if (len < winLen) break;
+    }
+  }
+  if (nWindows === 0) return null;
+  const score = new Float64Array(acc.length);
+  const raw = new Float64Array(acc.length);
+  for (let lag = 1; lag < acc.length; lag++) if (accW[lag]! > 0) raw[lag] = acc[lag]! / accW[lag]!;
+  let best = -1;
+  for (let lag = minLag; lag <= maxLagWanted; lag++) {
+    if (accW[lag]! === 0) continue;
+    // Comb over the period and its double (Ellis 2007's TPS2 idea): a true beat period also
+    // recurs at 2τ, which settles ambiguities between τ and 1.5τ that a single lag cannot.
+    const l2 = 2 * lag;
+    const r2 = l2 + 1 < acc.length ? Math.max(raw[l2 - 1]!, raw[l2]!, raw[l2 + 1]!) : 0;
+    const r = Math.max(0, raw[lag]!) + 0.5 * Math.max(0, r2);
+    const bpm = (60 * fps) / lag;
+    const z = Math.log2(bpm / priorBpm) / priorOct;
+    score[lag] = r * Math.exp(-0.5 * z * z);
+    if (best < 0 || score[lag]! > score[best]!) best = lag;
+  }
+  if (best < 0 || !(score[best]! > 0))
+    return { bpm: 0, confidence: 0, halfTempoRatio: 0, doubleTempoRatio: 0 };
+  // Metrical level: when the pulse at half the period is (almost) as strong as the chosen one and
+  // still a plausible beat rate, every subdivision is equally accented and the faster pulse is the
+  // beat (a plain 180 BPM click would otherwise be heard at 90 because of the prior).
+  let half = Math.round(best / 2);
+  for (const c of [half - 1, half + 1]) if (c >= minLag && raw[c]! > raw[half]!) half = c;
+  if (
+    half >= minLag &&
+    (60 * fps) / half <= (opts.maxBeatBpm ?? 200) &&
+    raw[half]! >= 0.9 * raw[best]!
+  ) {
+    best = half;
+  }
+  // Refine the lag with a parabola through the raw autocorrelation.
+  let lag = best;
+  if (best > minLag && best < maxLagWanted && accW[best + 1]! > 0) {
+    const a = raw[best - 1]!;
+    const b = raw[best]!;
+    const c = raw[best + 1]!;
+    const den = a - 2 * b + c;
+    if (den < 0) lag = best + Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den));
+  }
+  const at = (l: number): number => {
+    const i = Math.round(l);
+    return i >= minLag && i <= maxLagWanted ? score[i]! : 0;
+  };
+  const s0 = score[best]!;
+  return {
+    bpm: (60 * fps) / lag,
+    confidence: Math.max(0, Math.min(1, raw[best]!)),
+    halfTempoRatio: at(lag * 2) / s0,
+    doubleTempoRatio: at(lag / 2) / s0,
+  };
+}
+
+export interface BeatOptions {
+  readonly frameRateHz: number;
+  /** Tempo to track, BPM (from `estimateTempo`). */
+  readonly bpm: number;
+  /** How strictly beats keep the period (Ellis' α). @defaultValue 100 */
+  readonly tightness?: number;
+}
+
+/**
+ * Beat positions by dynamic programming (Ellis 2007): the onset envelope is smoothed with a
+ * Gaussian of width period/32, then C(t) = O(t) + max_{τ∈[t−2P, t−P/2]} (C(τ) − α·ln²((t−τ)/P));
+ * the path is traced back from the last strong local maximum of C. Weak beats at both ends
+ * (local score below half the RMS of the beats') are trimmed, as librosa does.
+ *
+ * @param env - onset strength per frame.
+ * @returns beat frame indices, ascending.
+ */
+export function trackBeats(env: Float32Array, opts: BeatOptions): number[] {
+  const n = env.length;
+  const fps = opts.frameRateHz;
+  if (!(opts.bpm > 0) || n < 4) return [];
+  const period = (60 * fps) / opts.bpm;
+  const tight = opts.tightness ?? 100;
+  // Normalise by the standard deviation.
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += env[i]!;
+  mean /= n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (env[i]! - mean) ** 2;
+  const sd = Math.sqrt(v / n) || 1;
+  // Local score: Gaussian smoothing.
+  const half = Math.max(1, Math.round(period));
+  const kern = new Float64Array(2 * half + 1);
+  for (let k = -half; k <= half; k++) kern[k + half] = Math.exp(-0.5 * ((k * 32) / period) ** 2);
+  const local = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const lo = Math.max(0, i - half);
+    const hi = Math.min(n - 1, i + half);
+    for (let j = lo; j <= hi; j++) s += (env[j]! / sd) * kern[j - i + half]!;
+    local[i] = s;
+  }
+  const cum = new Float64Array(n);
+  const back = new Int32Array(n).fill(-1);
+  const lagLo = Math.max(1, Math.round(period / 2));
+  const lagHi = Math.max(lagLo, Math.round(2 * period));
+  // Precomputed transition cost per lag.
+  const cost = new Float64Array(lagHi + 1);
+  for (let lag = lagLo; lag <= lagHi; lag++) cost[lag] = -tight * Math.log(lag / period) ** 2;
+  for (let t = 0; t < n; t++) {
+    let bestV = -Infinity;
+    let bestI = -1;
+    for (let lag = lagLo; lag <= lagHi; lag++) {
+      const j = t - lag;
+      if (j < 0) break;
+      const val = cum[j]! + cost[lag]!;
+      if (val > bestV) {
+        bestV = val;
+        bestI = j;
+      }
+    }
+    // A beat with no worthwhile predecessor starts a new chain.
+    if (bestI >= 0 && bestV > 0) {
+      cum[t] = local[t]! + bestV;
+      back[t] = bestI;
+    } else cum[t] = local[t]!;
+  }
+  // Last beat: the last local maximum of cum above half the median of local maxima.
+  const maxima: number[] = [];
+  for (let t = 1; t < n - 1; t++)
+    if (cum[t]! >= cum[t - 1]! && cum[t]! > cum[t + 1]!) maxima.push(t);
+  if (maxima.length === 0) return [];
+  const med = percentile(
+    maxima.map((t) => cum[t]!),
+    0.5,
+  );
+  let last = maxima[maxima.length - 1]!;
+  for (let k = maxima.length - 1; k >= 0; k--) {
+    if (cum[maxima[k]!]! >= 0.5 * med) {
+      last = maxima[k]!;
+      break;
+    }
+  }
+  const beats: number[] = [];
+  for (let t = last; t >= 0; t = back[t]!) {
+    beats.push(t);
+    if (back[t]! < 0) break;
+  }
+  beats.reverse();
+  // Trim weak leading/trailing beats.
+  let rms = 0;
+  for (const b of beats) rms += local[b]! ** 2;
+  rms = Math.sqrt(rms / beats.length);
+  let lo = 0;
+  let hi = beats.length - 1;
+  while (lo <= hi && local[beats[lo]!]! < 0.5 * rms) lo++;
+  while (hi >= lo && local[beats[hi]!]! < 0.5 * rms) hi--;
+  return beats.slice(lo, hi + 1);
+}
