@@ -31,6 +31,33 @@ export interface JobInfo {
   readonly taskId: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
+  /** Total attempts allowed: `attempt === maxAttempts` is the last chance. */
+  readonly maxAttempts: number;
+}
+
+/** Why a handler's signal was aborted (`signal.reason` is a `JobAbortError`). */
+export type JobAbortKind =
+  /** `cancel(taskId)`: the job fails with SONO_ERR_CANCELLED, no retry. */
+  | 'cancelled'
+  /** The worker is closing: the job goes back to the queue (the attempt does not count). */
+  | 'requeued'
+  /** The lease expired and another worker may own the job: touch nothing of it. */
+  | 'lease_lost';
+
+export class JobAbortError extends Error {
+  readonly kind: JobAbortKind;
+  constructor(kind: JobAbortKind) {
+    super(`job aborted: ${kind}`);
+    this.name = 'JobAbortError';
+    this.kind = kind;
+  }
+}
+
+/** The abort kind of a handler's signal, or undefined while it is not aborted. */
+export function abortKindOf(signal: AbortSignal): JobAbortKind | undefined {
+  if (!signal.aborted) return undefined;
+  const r: unknown = signal.reason;
+  return r instanceof JobAbortError ? r.kind : 'cancelled';
 }
 
 export interface JobContext {
@@ -49,8 +76,26 @@ export interface WorkerOptions {
   readonly workerId?: string;
 }
 
+/** Events of the jobs this worker ran (process-local for both backends). */
+export interface WorkerEventMap {
+  /** This worker's completion was recorded (exactly once per job across all workers). */
+  completed: { readonly taskId: string; readonly attempt: number };
+  failed: {
+    readonly taskId: string;
+    readonly attempt: number;
+    readonly error: JobErrorInfo;
+    readonly willRetry: boolean;
+  };
+  /** The handler finished but the lease had been lost: its outcome was discarded. */
+  lost: { readonly taskId: string; readonly attempt: number };
+}
+
 export interface QueueWorker {
   readonly workerId: string;
+  on<E extends keyof WorkerEventMap>(
+    event: E,
+    listener: (payload: WorkerEventMap[E]) => void,
+  ): this;
   /**
    * Stops taking jobs. `graceful: true` waits for in-flight jobs to finish (at most `timeoutMs`,
    * then they are requeued as with `graceful: false`); `graceful: false` aborts in-flight handlers
@@ -86,6 +131,8 @@ export interface QueueEventMap {
     readonly delayMs: number;
     readonly error: JobErrorInfo;
   };
+  /** The backend (database, Redis) failed an internal operation; the queue keeps retrying. */
+  backendError: JobErrorInfo;
 }
 
 export type QueueEventName = keyof QueueEventMap;
