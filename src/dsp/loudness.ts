@@ -281,12 +281,21 @@ export class LoudnessMeter {
 
   /** Highest momentary (400 ms) loudness seen, LUFS; null before the first block. */
   maxMomentaryLufs(): number | null {
-    return this.completed >= 4 ? energyToLufs(this.maxMomentaryEnergy) : null;
+    return this.completed >= 4 && this.maxMomentaryEnergy > 0
+      ? energyToLufs(this.maxMomentaryEnergy)
+      : null;
   }
 
   /** Highest short-term (3 s) loudness seen, LUFS; null before the first 3 s. */
   maxShortTermLufs(): number | null {
-    return this.completed >= RING ? energyToLufs(this.maxShortTermEnergy) : null;
+    return this.completed >= RING && this.maxShortTermEnergy > 0
+      ? energyToLufs(this.maxShortTermEnergy)
+      : null;
+  }
+
+  /** BS.1770 weight of each channel. */
+  get channelWeights(): readonly number[] {
+    return Array.from(this.weights);
   }
 
   /** Frames consumed so far. */

@@ -78,9 +78,8 @@ export class TruePeakMeter {
         const end = Math.min(frames, start + BLOCK);
         let maxAbs = 0;
         for (let i = start; i < end + HISTORY; i++) {
-          const v = buf[i]!;
-          const a = v < 0 ? -v : v;
-          if (a > maxAbs) maxAbs = a;
+          // Math.abs/Math.max compile branch-free; `v < 0 ? -v : v` mispredicts on audio.
+          maxAbs = Math.max(maxAbs, Math.abs(buf[i]!));
         }
         // Rigorous skip: no interpolated value in this block can exceed the running peak.
         if (maxAbs * MAX_L1 <= peak) continue;
@@ -99,7 +98,7 @@ export class TruePeakMeter {
         let x10 = buf[start + 10]!;
         for (let n = start; n < end; n++) {
           const x11 = buf[n + 11]!;
-          let y0 =
+          const y0 =
             -0.00830078125 * x0 +
             0.014892578125 * x1 -
             0.026611328125 * x2 +
@@ -112,7 +111,7 @@ export class TruePeakMeter {
             0.0196533203125 * x9 +
             0.010986328125 * x10 +
             0.001708984375 * x11;
-          let y1 =
+          const y1 =
             -0.0189208984375 * x0 +
             0.0330810546875 * x1 -
             0.0582275390625 * x2 +
@@ -125,7 +124,7 @@ export class TruePeakMeter {
             0.0517578125 * x9 +
             0.029296875 * x10 -
             0.0291748046875 * x11;
-          let y2 =
+          const y2 =
             -0.0291748046875 * x0 +
             0.029296875 * x1 -
             0.0517578125 * x2 +
@@ -138,7 +137,7 @@ export class TruePeakMeter {
             0.0582275390625 * x9 +
             0.0330810546875 * x10 -
             0.0189208984375 * x11;
-          let y3 =
+          const y3 =
             0.001708984375 * x0 +
             0.010986328125 * x1 -
             0.0196533203125 * x2 +
@@ -151,14 +150,8 @@ export class TruePeakMeter {
             0.026611328125 * x9 +
             0.014892578125 * x10 -
             0.00830078125 * x11;
-          if (y0 < 0) y0 = -y0;
-          if (y1 < 0) y1 = -y1;
-          if (y2 < 0) y2 = -y2;
-          if (y3 < 0) y3 = -y3;
-          if (y0 > peak) peak = y0;
-          if (y1 > peak) peak = y1;
-          if (y2 > peak) peak = y2;
-          if (y3 > peak) peak = y3;
+          const m = Math.max(Math.abs(y0), Math.abs(y1), Math.abs(y2), Math.abs(y3));
+          if (m > peak) peak = m;
           x0 = x1;
           x1 = x2;
           x2 = x3;
