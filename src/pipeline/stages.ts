@@ -5,6 +5,7 @@
  */
 import type { AnalyzerFactory } from '../analysis/analyzer.js';
 import { createHeritageAnalyzers } from '../analysis/heritage/index.js';
+import { createQualityControlStage } from '../analysis/quality-control/index.js';
 
 export type ProcessingType = 'comprehensive' | 'technical' | 'speech' | 'music';
 
@@ -32,6 +33,12 @@ export interface Stage {
  * 4. heritage classification (heritage_classification)
  */
 export const STAGES: readonly Stage[] = [
+  {
+    id: 'quality-control',
+    sections: ['quality_control'],
+    types: ['comprehensive', 'technical', 'speech', 'music'],
+    create: createQualityControlStage,
+  },
   {
     id: 'heritage',
     sections: ['heritage_classification'],
