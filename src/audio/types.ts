@@ -61,3 +61,105 @@ export interface DecodeSession {
   /** Resolves when ffmpeg has exited cleanly; rejects with a SonoError otherwise. */
   readonly done: Promise<DecodeResult>;
 }
+
+/** A JSON value (embedded metadata is kept JSON-serialisable). */
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * The BWF Broadcast Audio Extension chunk (EBU Tech 3285), field names in snake_case.
+ * Loudness fields are present from version 2 on and null when absent or unset (0x7FFF).
+ */
+export interface BextMetadata {
+  readonly description: string;
+  readonly originator: string;
+  readonly originator_reference: string;
+  /** `yyyy-mm-dd` as written (not validated). */
+  readonly origination_date: string;
+  /** `hh:mm:ss` as written. */
+  readonly origination_time: string;
+  /** First sample's count since midnight (64-bit in the file; exact below 2^53). */
+  readonly time_reference: number;
+  /** `time_reference` / sample rate, seconds since midnight; null when the rate is unknown. */
+  readonly time_reference_sec: number | null;
+  readonly version: number;
+  /** SMPTE 330M UMID as hex (32 or 64 bytes); null when all zero. */
+  readonly umid: string | null;
+  /** Integrated loudness, LUFS. */
+  readonly loudness_value: number | null;
+  /** Loudness range, LU. */
+  readonly loudness_range: number | null;
+  /** dBTP. */
+  readonly max_true_peak_level: number | null;
+  /** LUFS. */
+  readonly max_momentary_loudness: number | null;
+  /** LUFS. */
+  readonly max_short_term_loudness: number | null;
+  readonly coding_history: string;
+}
+
+/** Normalised tags common to every format (from music-metadata's `common` and RIFF INFO). */
+export interface CommonTags {
+  readonly title?: string;
+  readonly artist?: string;
+  readonly artists?: string[];
+  readonly albumartist?: string;
+  readonly album?: string;
+  readonly date?: string;
+  readonly year?: number;
+  readonly comment?: string[];
+  readonly genre?: string[];
+  readonly composer?: string[];
+  readonly conductor?: string[];
+  readonly copyright?: string;
+  readonly publisher?: string[];
+  readonly isrc?: string[];
+  readonly language?: string;
+  readonly description?: string[];
+  readonly encodedby?: string;
+  readonly encodersettings?: string;
+  readonly track?: { no: number | null; of: number | null };
+  readonly disk?: { no: number | null; of: number | null };
+}
+
+/**
+ * Embedded metadata as the probe found it. Every field is JSON; absent blocks are null.
+ * Native tag blocks map a tag id (e.g. `TIT2`, `TITLE`, `INAM`) to its value, or to an array
+ * when the id repeats.
+ */
+export interface EmbeddedMetadata {
+  /** Tag formats found, e.g. `['ID3v2.4']`, `['bext', 'iXML', 'INFO']`, `['vorbis']`. */
+  readonly tag_types: string[];
+  readonly common: CommonTags;
+  readonly bext: BextMetadata | null;
+  /** The raw iXML document. */
+  readonly ixml: string | null;
+  /** Simple (text-only) elements of the iXML document by path, e.g. `PROJECT`, `SPEED/NOTE`. */
+  readonly ixml_fields: Record<string, string> | null;
+  /** RIFF LIST/INFO, by FourCC (`INAM`, `IART`, `ICRD`, `ICMT`, …). */
+  readonly riff_info: Record<string, string> | null;
+  /** ID3v2 frames (ID3v1 fields as fallback), by frame id. */
+  readonly id3: Record<string, JsonValue> | null;
+  /** Vorbis comments (Ogg Vorbis/Opus, FLAC), by field name. */
+  readonly vorbis: Record<string, JsonValue> | null;
+  /** Any other native tag block (iTunes, APEv2, AIFF, ASF …), by music-metadata's tag type. */
+  readonly other: Record<string, Record<string, JsonValue>>;
+}
+
+/** What `probeFile` returns: technical data, embedded metadata, WAV data chunk, warnings. */
+export interface ProbeResult {
+  readonly audio_info: AudioInfo;
+  readonly embedded: EmbeddedMetadata;
+  /** WAV/BWF/RF64 only: where the audio data lies (for fixity's audio_data_md5). */
+  readonly wav?: { readonly dataOffset: number; readonly dataSize: number };
+  readonly warnings: string[];
+}
+
+/** File fixity: whole-file digests and, for WAV family files, the MD5 of the data chunk only. */
+export interface Fixity {
+  readonly md5: string;
+  readonly sha256: string;
+  /** MD5 of the `data` chunk payload (BWF MetaEdit convention); null for other formats. */
+  readonly audio_data_md5: string | null;
+  readonly bytes: number;
+}

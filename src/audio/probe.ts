@@ -1,0 +1,394 @@
+/**
+ * Probing: technical data and embedded metadata of one file, from its headers only (no decoding),
+ * with the input validations that give bad files a clear, coded error before ffmpeg runs.
+ *
+ * music-metadata does the container/codec parsing and the ID3/Vorbis/iTunes/APE tags; the RIFF
+ * chunk walker (riff.ts) covers what it does not (RF64/BW64, bext, iXML, the data chunk's
+ * position), and stream-checks.ts covers MPEG truncation and Ogg duration.
+ */
+import { open, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { parseFile } from 'music-metadata';
+import type { IAudioMetadata } from 'music-metadata';
+import { SonoError } from '../errors.js';
+import {
+  commonFromMusicMetadata,
+  commonFromRiffInfo,
+  nativeFromMusicMetadata,
+  parseBext,
+  parseIxml,
+  parseRiffInfo,
+} from './embedded-metadata.js';
+import { scanRiff } from './riff.js';
+import { describeNonAudio, id3v2Size, sniffAudioFormat, SNIFF_HEAD_BYTES } from './sniff.js';
+import type { SniffResult } from './sniff.js';
+import { checkMpegStream, readOggDurationSec } from './stream-checks.js';
+import type { AudioInfo, CommonTags, EmbeddedMetadata, ProbeResult } from './types.js';
+
+export type { ProbeResult } from './types.js';
+
+export interface ProbeOptions {
+  /** Reject files larger than this (SONO_ERR_FILE_TOO_LARGE). @defaultValue no limit */
+  readonly maxFileSizeBytes?: number;
+  /**
+   * Reject files whose header declares more audio than this, seconds (SONO_ERR_FILE_TOO_LARGE).
+   * @defaultValue `DEFAULT_MAX_DURATION_SEC` (7 days: longer is an absurd header, not a tape)
+   */
+  readonly maxDurationSec?: number;
+}
+
+export const DEFAULT_MAX_DURATION_SEC = 7 * 24 * 3600;
+
+/** WAVE format tags ffmpeg decodes, with the codec name reported (subset of ffmpeg's riff.c). */
+const WAVE_CODECS: ReadonlyMap<number, { name: string; lossless: boolean }> = new Map([
+  [0x0001, { name: 'PCM', lossless: true }],
+  [0x0003, { name: 'IEEE_FLOAT', lossless: true }],
+  [0x0006, { name: 'A-law', lossless: false }],
+  [0x0007, { name: 'mu-law', lossless: false }],
+  [0x0002, { name: 'MS ADPCM', lossless: false }],
+  [0x0011, { name: 'IMA ADPCM', lossless: false }],
+  [0x0010, { name: 'OKI ADPCM', lossless: false }],
+  [0x0017, { name: 'OKI ADPCM', lossless: false }],
+  [0x0020, { name: 'Yamaha ADPCM', lossless: false }],
+  [0x0022, { name: 'TrueSpeech', lossless: false }],
+  [0x0031, { name: 'GSM 6.10', lossless: false }],
+  [0x0040, { name: 'G.721 ADPCM', lossless: false }],
+  [0x0045, { name: 'G.726 ADPCM', lossless: false }],
+  [0x0050, { name: 'MPEG', lossless: false }],
+  [0x0055, { name: 'MPEG 1 Layer 3', lossless: false }],
+  [0x0061, { name: 'IMA DK4 ADPCM', lossless: false }],
+  [0x0062, { name: 'IMA DK3 ADPCM', lossless: false }],
+  [0x0064, { name: 'G.726 ADPCM', lossless: false }],
+  [0x0069, { name: 'IMA ADPCM', lossless: false }],
+  [0x0083, { name: 'G.729', lossless: false }],
+  [0x00ff, { name: 'AAC', lossless: false }],
+  [0x0160, { name: 'WMA v1', lossless: false }],
+  [0x0161, { name: 'WMA v2', lossless: false }],
+  [0x0162, { name: 'WMA Pro', lossless: false }],
+  [0x0163, { name: 'WMA Lossless', lossless: true }],
+  [0x0200, { name: 'Creative ADPCM', lossless: false }],
+  [0x0270, { name: 'ATRAC3', lossless: false }],
+  [0x1600, { name: 'AAC', lossless: false }],
+  [0x1602, { name: 'AAC LATM', lossless: false }],
+  [0x1610, { name: 'AAC', lossless: false }],
+  [0x2000, { name: 'AC-3', lossless: false }],
+  [0x2001, { name: 'DTS', lossless: false }],
+  [0x706d, { name: 'AAC', lossless: false }],
+  [0xa106, { name: 'AAC', lossless: false }],
+  [0xa109, { name: 'Speex', lossless: false }],
+  [0xf1ac, { name: 'FLAC', lossless: true }],
+]);
+
+const LOSSLESS_CODECS = /^(PCM|FLAC|ALAC|WavPack|Monkey's Audio|TTA|MLP|TrueHD|WMA Lossless|DSD)/i;
+
+/** Opens the file after the checks every input gets: exists, regular, non-empty, under limit. */
+async function openChecked(
+  path: string,
+  opts: ProbeOptions,
+): Promise<{ fh: FileHandle; size: number }> {
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory())
+      throw new SonoError('SONO_ERR_NOT_AUDIO', { path, detected: 'directory' });
+    if (!st.isFile())
+      throw new SonoError('SONO_ERR_NOT_AUDIO', { path, detected: 'not a regular file' });
+    size = st.size;
+  } catch (e) {
+    if (e instanceof SonoError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new SonoError('SONO_ERR_PATH_NOT_FOUND', { path }, { cause: e });
+    throw new SonoError(
+      'SONO_ERR_READ_FAILED',
+      { path, detail: (e as Error).message },
+      { cause: e },
+    );
+  }
+  if (size === 0) throw new SonoError('SONO_ERR_EMPTY_FILE', { path });
+  if (opts.maxFileSizeBytes !== undefined && size > opts.maxFileSizeBytes)
+    throw new SonoError('SONO_ERR_FILE_TOO_LARGE', {
+      path,
+      detail: `${path} has ${size} bytes, over the limit of ${opts.maxFileSizeBytes} bytes`,
+    });
+  try {
+    return { fh: await open(path, 'r'), size };
+  } catch (e) {
+    throw new SonoError(
+      'SONO_ERR_READ_FAILED',
+      { path, detail: (e as Error).message },
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * Probes `path`: technical data (`audio_info`), embedded metadata, the WAV data chunk position
+ * and warnings. Reads headers only. Throws a SonoError with a specific code for every kind of bad
+ * input (see docs/errors.md).
+ *
+ * @example
+ * const { audio_info, embedded } = await probeFile('tape-0042.wav');
+ */
+export async function probeFile(path: string, opts: ProbeOptions = {}): Promise<ProbeResult> {
+  const maxDurationSec = opts.maxDurationSec ?? DEFAULT_MAX_DURATION_SEC;
+  const { fh, size } = await openChecked(path, opts);
+  try {
+    const headBuf = Buffer.alloc(Math.min(SNIFF_HEAD_BYTES, size));
+    const { bytesRead } = await fh.read(headBuf, 0, headBuf.length, 0);
+    const head = headBuf.subarray(0, bytesRead);
+    const sniffed = sniffAudioFormat(head);
+    const magic = head.toString('latin1', 0, 4);
+    if (!sniffed) {
+      const detected = describeNonAudio(head);
+      if (detected) throw new SonoError('SONO_ERR_NOT_AUDIO', { path, detected });
+      // Too short to show the form type or the ID3 header: a cut file, not a foreign one.
+      if ((magic === 'RIFF' || magic === 'RF64' || magic === 'BW64') && size < 12)
+        throw new SonoError('SONO_ERR_TRUNCATED', {
+          path,
+          detail: `the RIFF header needs 12 bytes, the file has ${size}`,
+        });
+      if (magic.startsWith('ID3') && size < 10)
+        throw new SonoError('SONO_ERR_TRUNCATED', {
+          path,
+          detail: `the ID3v2 header needs 10 bytes, the file has ${size}`,
+        });
+    }
+    let result: ProbeResult;
+    if (
+      sniffed &&
+      (sniffed.format === 'wav' || sniffed.format === 'rf64' || sniffed.format === 'bw64')
+    )
+      result = await probeWave(path, fh, size, sniffed);
+    else result = await probeOther(path, fh, size, head, sniffed);
+    if (result.audio_info.duration > maxDurationSec)
+      throw new SonoError('SONO_ERR_FILE_TOO_LARGE', {
+        path,
+        detail: `the header declares ${formatDuration(result.audio_info.duration)} of audio, over the limit of ${formatDuration(maxDurationSec)}`,
+      });
+    return result;
+  } finally {
+    await fh.close();
+  }
+}
+
+function formatDuration(sec: number): string {
+  return sec >= 3600 ? `${(sec / 3600).toFixed(1)} h` : `${sec.toFixed(1)} s`;
+}
+
+async function probeWave(
+  path: string,
+  fh: FileHandle,
+  size: number,
+  sniffed: SniffResult,
+): Promise<ProbeResult> {
+  const scan = await scanRiff(fh, size, path);
+  const warnings = [...scan.warnings];
+  const { fmt, data } = scan;
+  if (fmt.channels === 0 || fmt.sampleRateHz === 0 || fmt.blockAlign === 0)
+    throw new SonoError('SONO_ERR_CORRUPT_HEADER', {
+      path,
+      detail: `fmt chunk with ${fmt.channels} channels, ${fmt.sampleRateHz} Hz, block align ${fmt.blockAlign}`,
+    });
+  const codec = WAVE_CODECS.get(fmt.formatTag);
+  if (!codec)
+    throw new SonoError('SONO_ERR_UNSUPPORTED_CODEC', {
+      path,
+      detail: `WAVE format tag 0x${fmt.formatTag.toString(16).padStart(4, '0')}${fmt.extensible ? ' (extensible sub-format)' : ''}`,
+    });
+  const available = size - data.offset;
+  if (data.declaredSize > available)
+    throw new SonoError('SONO_ERR_CORRUPT_HEADER', {
+      path,
+      detail: `the data chunk declares ${data.declaredSize} bytes but only ${available} bytes follow it (file size ${size} bytes)`,
+    });
+  const pcmLike =
+    fmt.formatTag === 0x0001 ||
+    fmt.formatTag === 0x0003 ||
+    fmt.formatTag === 0x0006 ||
+    fmt.formatTag === 0x0007;
+  if (pcmLike && fmt.bitsPerSample === 0)
+    throw new SonoError('SONO_ERR_CORRUPT_HEADER', {
+      path,
+      detail: 'fmt chunk with 0 bits per sample',
+    });
+  let durationSec: number;
+  if (pcmLike) durationSec = Math.floor(data.size / fmt.blockAlign) / fmt.sampleRateHz;
+  else if (scan.factSamples !== undefined) durationSec = scan.factSamples / fmt.sampleRateHz;
+  else if (fmt.avgBytesPerSec > 0) durationSec = data.size / fmt.avgBytesPerSec;
+  else {
+    durationSec = 0;
+    warnings.push('duration unknown from the header');
+  }
+  if (pcmLike && data.size % fmt.blockAlign !== 0)
+    warnings.push(
+      `the data chunk ends with ${data.size % fmt.blockAlign} bytes of a partial frame`,
+    );
+
+  // Tags music-metadata reads in RIFF files (an `id3 ` chunk, the common mapping); its `exif`
+  // block (INFO, and bext with wrong offsets) is replaced by the walker's own parsing.
+  let mm: IAudioMetadata | undefined;
+  if (scan.form === 'RIFF') {
+    try {
+      mm = await parseFile(path, { duration: false, skipCovers: true });
+    } catch (e) {
+      warnings.push(`tag reader: ${(e as Error).message}`);
+    }
+  }
+  const riffInfo = scan.info ? parseRiffInfo(scan.info) : null;
+  const ixml = scan.ixml ? parseIxml(scan.ixml) : null;
+  const native = mm
+    ? nativeFromMusicMetadata(mm, ['exif'])
+    : { id3: null, vorbis: null, other: {} };
+  let common: CommonTags = mm ? commonFromMusicMetadata(mm) : {};
+  if (riffInfo) common = commonFromRiffInfo(riffInfo, common);
+  const tagTypes = (mm?.format.tagTypes ?? []).filter((t) => t !== 'exif').map(String);
+  if (scan.bext) tagTypes.push('bext');
+  if (scan.ixml) tagTypes.push('iXML');
+  if (scan.info) tagTypes.push('INFO');
+
+  const embedded: EmbeddedMetadata = {
+    tag_types: tagTypes,
+    common,
+    bext: scan.bext ? parseBext(scan.bext, fmt.sampleRateHz) : null,
+    ixml: ixml?.raw ?? null,
+    ixml_fields: ixml?.fields ?? null,
+    riff_info: riffInfo,
+    ...native,
+  };
+  const bitDepth = codec.lossless || pcmLike ? (fmt.validBitsPerSample ?? fmt.bitsPerSample) : null;
+  const audioInfo: AudioInfo = {
+    duration: durationSec,
+    sample_rate: fmt.sampleRateHz,
+    channels: fmt.channels,
+    bit_depth: bitDepth && bitDepth > 0 ? bitDepth : null,
+    bitrate: fmt.avgBytesPerSec > 0 ? fmt.avgBytesPerSec * 8 : null,
+    container: scan.form === 'RIFF' ? 'WAVE' : scan.form,
+    codec: codec.name,
+    lossless: codec.lossless,
+    mime_type: sniffed.mime,
+    file_size_bytes: size,
+  };
+  return {
+    audio_info: audioInfo,
+    embedded,
+    wav: { dataOffset: data.offset, dataSize: data.size },
+    warnings,
+  };
+}
+
+function classifyTagReaderError(path: string, e: unknown, sniffed: SniffResult | null): SonoError {
+  const msg = e instanceof Error ? e.message : String(e);
+  const name = e instanceof Error ? e.constructor.name : '';
+  if (/EndOfStream|End-Of-Stream/i.test(`${name} ${msg}`))
+    return sniffed
+      ? new SonoError('SONO_ERR_TRUNCATED', {
+          path,
+          detail: `the ${sniffed.format.toUpperCase()} header ends early (${msg})`,
+        })
+      : new SonoError('SONO_ERR_NOT_AUDIO', { path, detected: 'unrecognised content' });
+  if (!sniffed)
+    return new SonoError('SONO_ERR_NOT_AUDIO', { path, detected: 'unrecognised content' });
+  if (/unsupported|not supported|Failed to determine/i.test(msg))
+    return new SonoError('SONO_ERR_UNSUPPORTED_CODEC', { path, detail: msg });
+  return new SonoError('SONO_ERR_CORRUPT_HEADER', { path, detail: msg });
+}
+
+function normaliseContainer(container: string | undefined, sniffed: SniffResult | null): string {
+  if (sniffed?.format === 'm4a' || /M4A|mp4|isom|mp42|3gp/i.test(container ?? '')) return 'MPEG-4';
+  if (sniffed?.format === 'aiff' && !container) return 'AIFF';
+  return container ?? sniffed?.format.toUpperCase() ?? 'unknown';
+}
+
+const MIME_BY_CONTAINER: Readonly<Record<string, string>> = {
+  'MPEG-4': 'audio/mp4',
+  MPEG: 'audio/mpeg',
+  FLAC: 'audio/flac',
+  Ogg: 'audio/ogg',
+  AIFF: 'audio/aiff',
+  'AIFF-C': 'audio/aiff',
+  WavPack: 'audio/x-wavpack',
+  ASF: 'audio/x-ms-wma',
+  Matroska: 'audio/x-matroska',
+  EBML: 'audio/x-matroska',
+  webm: 'audio/webm',
+  DSF: 'audio/x-dsf',
+  Musepack: 'audio/x-musepack',
+  "Monkey's Audio": 'audio/x-ape',
+};
+
+async function probeOther(
+  path: string,
+  fh: FileHandle,
+  size: number,
+  head: Buffer,
+  sniffed: SniffResult | null,
+): Promise<ProbeResult> {
+  const warnings: string[] = [];
+  const isMpeg = sniffed?.format === 'mp3';
+  if (isMpeg) {
+    const check = await checkMpegStream(fh, size, id3v2Size(head));
+    warnings.push(...check.warnings);
+    if (check.truncated)
+      throw new SonoError('SONO_ERR_TRUNCATED', { path, detail: check.truncated });
+  }
+  let mm: IAudioMetadata;
+  try {
+    mm = await parseFile(path, { duration: false, skipCovers: true });
+  } catch (e) {
+    throw classifyTagReaderError(path, e, sniffed);
+  }
+  const f = mm.format;
+  if (!sniffed && !f.container)
+    throw new SonoError('SONO_ERR_NOT_AUDIO', { path, detected: 'unrecognised content' });
+  if (f.hasAudio === false || !f.sampleRate || !f.numberOfChannels)
+    throw new SonoError('SONO_ERR_NO_AUDIO_STREAM', { path });
+  const container = normaliseContainer(f.container, sniffed);
+  const codec = (f.codec ?? 'unknown').replace(/^Vorbis I$/, 'Vorbis');
+  let durationSec = f.duration;
+  if ((durationSec === undefined || durationSec <= 0) && container === 'Ogg') {
+    durationSec = (await readOggDurationSec(fh, size, codec, f.sampleRate)) ?? undefined;
+  }
+  if (durationSec === undefined || !Number.isFinite(durationSec) || durationSec <= 0) {
+    if (f.bitrate && f.bitrate > 0) {
+      durationSec = (size * 8) / f.bitrate;
+      warnings.push('duration estimated from the file size and bitrate');
+    } else {
+      durationSec = 0;
+      warnings.push('duration unknown from the header');
+    }
+  }
+  for (const w of mm.quality.warnings) {
+    // Zero padding after ID3v2 frames is legal; music-metadata reports it as a bad frame id.
+    if (!w.message.includes('\u0000')) warnings.push(`tag reader: ${w.message}`);
+  }
+  const lossless = f.lossless ?? LOSSLESS_CODECS.test(codec);
+  const embedded: EmbeddedMetadata = {
+    tag_types: f.tagTypes.map(String),
+    common: commonFromMusicMetadata(mm),
+    bext: null,
+    ixml: null,
+    ixml_fields: null,
+    riff_info: null,
+    ...nativeFromMusicMetadata(mm),
+  };
+  const bitrate =
+    f.bitrate && f.bitrate > 0
+      ? Math.round(f.bitrate)
+      : durationSec > 0
+        ? Math.round((size * 8) / durationSec)
+        : null;
+  const audioInfo: AudioInfo = {
+    duration: durationSec,
+    sample_rate: f.sampleRate,
+    channels: f.numberOfChannels,
+    bit_depth: lossless && f.bitsPerSample ? f.bitsPerSample : null,
+    bitrate,
+    container,
+    codec,
+    lossless,
+    mime_type: sniffed?.mime ?? MIME_BY_CONTAINER[container] ?? 'application/octet-stream',
+    file_size_bytes: size,
+  };
+  return { audio_info: audioInfo, embedded, warnings };
+}
