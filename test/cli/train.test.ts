@@ -84,10 +84,13 @@ test('sonoteca train builds a model from a labels CSV that sonoteca analyze --mo
   assert.equal(h.predicted_category, 'sustained_tone');
 });
 
-test('sonoteca train rejects a labels file without path/category columns (exit 2... or 1 with a code)', () => {
+test('sonoteca train rejects a labels file without path/category columns: usage error, coded message', () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'bad.csv'), 'file,label\na.wav,x\n');
   const r = cli(['train', '--labels', join(dir, 'bad.csv'), '--out', join(dir, 'm.json')]);
-  assert.notEqual(r.status, 0);
-  assert.match(r.stderr, /SONO_ERR_INVALID_LABELS|path/);
+  assert.equal(r.status, 2);
+  assert.match(
+    r.stderr,
+    /Invalid labels file .*bad\.csv: the header must name "path" and "category"/,
+  );
 });
