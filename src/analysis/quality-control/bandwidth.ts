@@ -9,8 +9,8 @@
  * At the end the average spectrum (smoothed over ~100 Hz) gives:
  * - `effective_bandwidth_hz`: the highest frequency whose level is within `contentRangeDb` of the
  *   mean level of the 100 Hz – 5 kHz band (where every programme has content);
- * - a brick-wall cutoff: the highest frequency where the level falls by >= `edgeDropDb` within
- *   4 % of that frequency and stays down up to Nyquist, with the band below it broadly occupied
+ * - a brick-wall cutoff: the highest frequency with content whose level falls by >= `edgeDropDb`
+ *   within 4 % of that frequency and stays down up to Nyquist, with the band below it occupied
  *   (so a lone tone is not a "cutoff"). Codecs' low-pass filters and resamplers' anti-alias
  *   filters leave exactly this shape; analogue roll-offs are far gentler.
  */
@@ -192,7 +192,9 @@ export class BandwidthEstimator {
     const lowest = bin(2000);
     for (let k = bin(nyquist * 0.99); k >= lowest; k--) {
       const w = Math.max(3, Math.round(0.04 * k));
-      if (k + w >= nBins) continue;
+      // The stop band must be at least as wide as the transition (the last bins are edge-biased),
+      // and the edge must start from content, not from structure inside a stop band.
+      if (k + 2 * w >= nBins || s[k]! < floorDb) continue;
       const above = suffixMax[k + w]!;
       const d = s[k]! - above;
       if (d < this.edgeDropDb) continue;

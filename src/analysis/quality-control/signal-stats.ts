@@ -84,6 +84,8 @@ export class SignalStats {
   silenceEntire = false;
   private silenceStart = -1;
   private silenceAllZero = true;
+  private tailQuietFrames = 0;
+  private tailQuietAllZero = true;
   private finished = false;
 
   private sumL = 0;
@@ -173,7 +175,9 @@ export class SignalStats {
   /**
    * Digital-silence runs, exact to the frame. A cheap necessary condition screens blocks of
    * SILENCE_BLOCK frames (all samples <= level implies block energy <= n * level²); only candidate
-   * blocks, and the block where an open run may end, are scanned frame by frame.
+   * blocks, and the block where an open run may end, are scanned frame by frame. When a run may
+   * begin in a candidate block, its start is found by walking back over the quiet frames before
+   * it (into the previous chunk through `tailQuietFrames`).
    */
   private scanSilence(x: Float32Array, frames: number, base: number): void {
     const nCh = this.channels;
@@ -184,8 +188,52 @@ export class SignalStats {
       let e = 0;
       for (let j = b0 * nCh, end = b1 * nCh; j < end; j++) e += x[j]! * x[j]!;
       if (e > blockLimit && this.silenceStart < 0) continue;
+      if (this.silenceStart < 0) {
+        let k = b0;
+        let allZero = true;
+        while (k > 0) {
+          const a = this.frameMaxAbs(x, k - 1);
+          if (a > level) break;
+          if (a !== 0) allZero = false;
+          k--;
+        }
+        if (k === 0) {
+          this.silenceStart = base - this.tailQuietFrames;
+          this.silenceAllZero = allZero && this.tailQuietAllZero;
+        } else if (k < b0) {
+          this.silenceStart = base + k;
+          this.silenceAllZero = allZero;
+        }
+      }
       this.scanSilenceFrames(x, b0, b1, base);
     }
+    // Quiet frames at the end of this chunk, in case a run starts in the next one.
+    if (this.silenceStart >= 0) {
+      this.tailQuietFrames = 0;
+      return;
+    }
+    let k = frames;
+    let allZero = true;
+    while (k > 0) {
+      const a = this.frameMaxAbs(x, k - 1);
+      if (a > level) break;
+      if (a !== 0) allZero = false;
+      k--;
+    }
+    if (k === 0) {
+      this.tailQuietFrames += frames;
+      this.tailQuietAllZero &&= allZero;
+    } else {
+      this.tailQuietFrames = frames - k;
+      this.tailQuietAllZero = allZero;
+    }
+  }
+
+  private frameMaxAbs(x: Float32Array, i: number): number {
+    let a = 0;
+    for (let c = 0, j = i * this.channels; c < this.channels; c++, j++)
+      a = Math.max(a, Math.abs(x[j]!));
+    return a;
   }
 
   private scanSilenceFrames(x: Float32Array, from: number, to: number, base: number): void {
