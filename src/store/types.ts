@@ -475,6 +475,8 @@ export type DatabaseConfig =
       readonly schema?: string;
       /** Pool size. @defaultValue 10 */
       readonly poolMax?: number;
+      /** `application_name` of the connections (visible in pg_stat_activity). @defaultValue 'sonoteca' */
+      readonly applicationName?: string;
     };
 
 /** The database with its repositories. Every operation throws `SONO_ERR_DB_UNAVAILABLE` while the database is unreachable. */

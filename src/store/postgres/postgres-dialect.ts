@@ -11,6 +11,8 @@ export interface PostgresDialectOptions {
   readonly schema?: string;
   /** @defaultValue 10 */
   readonly poolMax?: number;
+  /** @defaultValue 'sonoteca' */
+  readonly applicationName?: string;
   /** Called for errors of idle pooled connections (they are discarded; the pool reconnects). */
   readonly onPoolError?: (err: Error) => void;
 }
@@ -38,6 +40,7 @@ export function createPostgresDialect(opts: PostgresDialectOptions): PostgresHan
     user: opts.user,
     password: opts.password,
     max: opts.poolMax ?? 10,
+    application_name: opts.applicationName ?? 'sonoteca',
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30000,
     ...(opts.schema ? { options: `-c search_path=${checkSchemaName(opts.schema)}` } : {}),
@@ -52,5 +55,11 @@ export function createPostgresDialect(opts: PostgresDialectOptions): PostgresHan
   // Without a listener, an idle client's error (server restart, pg_terminate_backend) would crash
   // the process; pg-pool drops that client and opens a new one on the next query.
   pool.on('error', (err) => opts.onPoolError?.(err));
+  // A checked-out client whose server connection ends emits 'error' too, and pg-pool listens only
+  // to idle ones: without this, a backend terminated between two queries crashes the process. The
+  // running query (if any) is rejected anyway and the pool discards the broken client on release.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => opts.onPoolError?.(err));
+  });
   return { dialect: new PostgresDialect({ pool }), pool };
 }
