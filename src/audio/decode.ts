@@ -164,7 +164,10 @@ class DecodeRun {
     if (wantNative) this.drainNative(child.stdio[3] as Readable);
 
     child.on('error', (e: NodeJS.ErrnoException) => {
-      this.fail(new SonoError('SONO_ERR_DECODE_FAILED', { detail: `ffmpeg: ${e.message}` }));
+      const err = new SonoError('SONO_ERR_DECODE_FAILED', { detail: `ffmpeg: ${e.message}` });
+      this.fail(err);
+      // A process that never started may not emit 'close'.
+      if (child.pid === undefined) this.settle(err);
     });
     child.on('close', (code, sig) => {
       signal?.removeEventListener('abort', onAbort);
@@ -216,7 +219,7 @@ class DecodeRun {
         line,
       );
     const ctx = m?.[1]?.trim();
-    const text = (m?.[2] ?? line).replaceAll(this.path, '<input>');
+    const text = (m?.[2] ?? line).replaceAll(this.path, '<input>').slice(0, 300);
     this.warnings.add(ctx ? `${ctx}: ${text}` : text);
   }
 

@@ -248,7 +248,11 @@ export async function scanRiff(fh: FileHandle, fileSize: number, path: string): 
     });
   if (riffSize + 8 < fileSize)
     warnings.push(`${fileSize - riffSize - 8} bytes after the end of the ${form} form`);
-  else if (riffSize + 8 > fileSize && data.declaredSize <= fileSize - data.offset)
+  else if (
+    riffSize + 8 > fileSize &&
+    riffSize !== 0xffffffff && // the streaming placeholder, like the data size above
+    data.declaredSize <= fileSize - data.offset
+  )
     warnings.push(
       `the ${form} size field declares ${riffSize + 8} bytes, the file has ${fileSize}`,
     );

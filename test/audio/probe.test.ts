@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDecode } from '../../src/audio/decode.js';
+import { resolveFfmpeg } from '../../src/audio/ffmpeg-path.js';
 import { probeFile } from '../../src/audio/probe.js';
 import { SonoError } from '../../src/errors.js';
 import { encodeWav, tempDir, tone, writeWav } from '../helpers/fixtures.js';
@@ -322,4 +324,44 @@ test('truncated MP3: with a Xing/Info header, and cut inside the last frame with
   writeFileSync(p2, noXing.subarray(0, noXing.length - 150)); // frames are 417/418 bytes
   const e2 = await probeRejects(p2, 'SONO_ERR_TRUNCATED');
   assert.match(e2.message, /last MPEG frame is cut/);
+});
+
+test('a video-only MP4 has no audio stream, at probe and at decode', async () => {
+  const p = join(dir, 'video.mp4');
+  execFileSync(resolveFfmpeg().path, [
+    '-hide_banner',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=32x32:rate=5:duration=0.4',
+    '-c:v',
+    'mjpeg',
+    p,
+  ]);
+  await probeRejects(p, 'SONO_ERR_NO_AUDIO_STREAM');
+  const s = startDecode(p);
+  const isNoAudio = (e: unknown): boolean =>
+    e instanceof SonoError && e.code === 'SONO_ERR_NO_AUDIO_STREAM';
+  // The analysis stream rethrows the decode failure when it ends, and `done` rejects with it.
+  await assert.rejects(async () => {
+    for await (const _b of s.analysis);
+  }, isNoAudio);
+  await assert.rejects(s.done, isNoAudio);
+});
+
+test('a streamed WAV (0xFFFFFFFF size placeholders) is read to the end of the file', async () => {
+  const wav = encodeWav([tone(440, 0.5, 8000)], { sampleRateHz: 8000 });
+  wav.writeUInt32LE(0xffffffff, 4);
+  wav.writeUInt32LE(0xffffffff, 40);
+  const p = join(dir, 'streamed.wav');
+  writeFileSync(p, wav);
+  const r = await probeFile(p);
+  assert.equal(r.audio_info.duration, 0.5);
+  assert.deepEqual(r.wav, { dataOffset: 44, dataSize: 8000 });
+  assert.deepEqual(r.warnings, [
+    'data chunk size is the 0xFFFFFFFF placeholder; using the file length',
+  ]);
 });
