@@ -1,0 +1,176 @@
+/**
+ * Streaming uploads: a multipart file stream is written to a temporary file while it is hashed
+ * (SHA-256), counted and — on its first bytes — checked by content (magic bytes). Nothing is ever
+ * held whole in memory. An accepted upload is fsynced and renamed into
+ * `<uploadDir>/<yyyy>/<mm>/<id>.<format>` (then the directory is fsynced) before the caller
+ * commits the task, so a 202 always refers to a durable file.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import {
+  describeNonAudio,
+  sniffAudioFormat,
+  SNIFF_HEAD_BYTES,
+  type SniffResult,
+} from '../audio/sniff.js';
+import { SonoError } from '../errors.js';
+
+export interface StoredUpload {
+  /** Also the task id of the upload. */
+  readonly id: string;
+  readonly path: string;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+  readonly format: SniffResult['format'];
+  readonly mime: string;
+  readonly originalName: string;
+}
+
+/** Hashes, counts and sniffs the bytes that flow through it. */
+class InspectStream extends Transform {
+  readonly hash = createHash('sha256');
+  bytes = 0;
+  sniffed: SniffResult | undefined;
+  private head: Buffer[] = [];
+  private headBytes = 0;
+
+  constructor(private readonly displayName: string) {
+    super();
+  }
+
+  private check(final: boolean): Error | undefined {
+    if (this.sniffed !== undefined) return undefined;
+    if (!final && this.headBytes < SNIFF_HEAD_BYTES) return undefined;
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    if (head.length === 0) return new SonoError('SONO_ERR_EMPTY_FILE', { path: this.displayName });
+    const r = sniffAudioFormat(head);
+    if (r === null)
+      return new SonoError('SONO_ERR_NOT_AUDIO', {
+        detected: describeNonAudio(head) ?? 'unrecognised content',
+        path: this.displayName,
+      });
+    this.sniffed = r;
+    return undefined;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    if (this.sniffed === undefined) {
+      this.head.push(chunk);
+      this.headBytes += chunk.length;
+    }
+    cb(this.check(false), chunk);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    cb(this.check(true));
+  }
+}
+
+/** Keeps only a harmless base name of a client-supplied file name (for display and exports). */
+export function sanitizeFileName(name: string | undefined): string {
+  const base = (name ?? '').split(/[/\\]/).pop() ?? '';
+  const clean = [...base]
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
+    .join('')
+    .slice(0, 255)
+    .trim();
+  return clean.length > 0 && clean !== '.' && clean !== '..' ? clean : 'upload';
+}
+
+/**
+ * Streams `source` to a durable file under `uploadDir`.
+ *
+ * @param isTruncated - tells after the stream ended whether the size limit cut it (busboy's
+ *   `truncated` flag), for sources that stop silently instead of throwing.
+ * @throws SonoError SONO_ERR_NOT_AUDIO (415), SONO_ERR_EMPTY_FILE (422),
+ *   SONO_ERR_PAYLOAD_TOO_LARGE (413), SONO_ERR_STORAGE_FAILED (503).
+ */
+export async function receiveUpload(
+  source: Readable,
+  opts: {
+    readonly uploadDir: string;
+    readonly originalName: string | undefined;
+    readonly maxBytes: number;
+    readonly isTruncated?: () => boolean;
+  },
+): Promise<StoredUpload> {
+  const id = randomUUID();
+  const originalName = sanitizeFileName(opts.originalName);
+  const incoming = join(opts.uploadDir, '.incoming');
+  const partPath = join(incoming, `${id}.part`);
+  try {
+    await mkdir(incoming, { recursive: true });
+  } catch (e) {
+    source.resume();
+    throw new SonoError('SONO_ERR_STORAGE_FAILED', { detail: (e as Error).message }, { cause: e });
+  }
+  const inspect = new InspectStream(originalName);
+  let ok = false;
+  try {
+    await pipeline(source, inspect, createWriteStream(partPath, { flags: 'wx' }));
+    if (opts.isTruncated?.() === true || inspect.bytes > opts.maxBytes)
+      throw new SonoError('SONO_ERR_PAYLOAD_TOO_LARGE', { limit: opts.maxBytes });
+    // fsync is per file, not per descriptor: a fresh descriptor flushes what the stream wrote.
+    const fh = await open(partPath, 'r+');
+    await fh.sync().finally(() => fh.close());
+    ok = true;
+  } catch (e) {
+    if (e instanceof SonoError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE')
+      throw new SonoError('SONO_ERR_PAYLOAD_TOO_LARGE', { limit: opts.maxBytes });
+    // File-system errors (ENOSPC, EIO, …) carry a syscall; anything else came from the request
+    // stream (malformed multipart, client gone) and is left to the caller to map.
+    if ((e as NodeJS.ErrnoException).syscall !== undefined)
+      throw new SonoError(
+        'SONO_ERR_STORAGE_FAILED',
+        { detail: (e as Error).message },
+        { cause: e },
+      );
+    throw e;
+  } finally {
+    if (!ok) {
+      source.resume();
+      await rm(partPath, { force: true }).catch(() => undefined);
+    }
+  }
+  const sniffed = inspect.sniffed!;
+  const now = new Date();
+  const dir = join(
+    opts.uploadDir,
+    String(now.getUTCFullYear()),
+    String(now.getUTCMonth() + 1).padStart(2, '0'),
+  );
+  const finalPath = join(dir, `${id}.${sniffed.format}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await rename(partPath, finalPath);
+    const dh = await open(dir, 'r');
+    await dh.sync().finally(() => dh.close());
+  } catch (e) {
+    await rm(partPath, { force: true }).catch(() => undefined);
+    throw new SonoError('SONO_ERR_STORAGE_FAILED', { detail: (e as Error).message }, { cause: e });
+  }
+  return {
+    id,
+    path: finalPath,
+    sizeBytes: inspect.bytes,
+    sha256: inspect.hash.digest('hex'),
+    format: sniffed.format,
+    mime: sniffed.mime,
+    originalName,
+  };
+}
+
+/** Removes stored uploads (a rejected batch, a failed commit). Never throws. */
+export async function discardUploads(uploads: readonly StoredUpload[]): Promise<void> {
+  await Promise.all(uploads.map((u) => rm(u.path, { force: true }).catch(() => undefined)));
+}
