@@ -121,15 +121,32 @@ function refineShelf(
     a1: p[3]!,
     a2: p[4]!,
   });
+  // The grid's trigonometry is fixed: precompute it once for the ~6000 cost evaluations.
+  const n = freqs.length;
+  const c1 = new Float64Array(n);
+  const s1 = new Float64Array(n);
+  const c2 = new Float64Array(n);
+  const s2 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const w = (2 * Math.PI * freqs[i]!) / sampleRateHz;
+    c1[i] = Math.cos(w);
+    s1[i] = Math.sin(w);
+    c2[i] = Math.cos(2 * w);
+    s2[i] = Math.sin(2 * w);
+  }
   const cost = (p: readonly number[]): number => {
-    const c = toCoeffs(p);
-    if (!isStable(c)) return Infinity;
+    const [b0, b1, b2, a1, a2] = p as [number, number, number, number, number];
+    if (!isStable(toCoeffs(p))) return Infinity;
     let e = 0;
-    for (let i = 0; i < freqs.length; i++) {
-      const d = biquadResponseDb(c, freqs[i]!, sampleRateHz) - target[i]!;
+    for (let i = 0; i < n; i++) {
+      const nr = b0 + b1 * c1[i]! + b2 * c2[i]!;
+      const ni = b1 * s1[i]! + b2 * s2[i]!;
+      const dr = 1 + a1 * c1[i]! + a2 * c2[i]!;
+      const di = a1 * s1[i]! + a2 * s2[i]!;
+      const d = 10 * Math.log10((nr * nr + ni * ni) / (dr * dr + di * di)) - target[i]!;
       e += d * d;
     }
-    return e / freqs.length;
+    return e / n;
   };
   const x0 = [start.b0, start.b1, start.b2, start.a1, start.a2];
   const best = nelderMead(cost, x0, 0.01, 4000);
