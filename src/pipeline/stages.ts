@@ -4,6 +4,7 @@
  * everything before heritage classification).
  */
 import type { AnalyzerFactory } from '../analysis/analyzer.js';
+import { createDiarizationAnalyzers } from '../analysis/diarization/index.js';
 import { createHeritageAnalyzers } from '../analysis/heritage/index.js';
 import { createQualityControlStage } from '../analysis/quality-control/index.js';
 
@@ -38,6 +39,13 @@ export const STAGES: readonly Stage[] = [
     sections: ['quality_control'],
     types: ['comprehensive', 'technical', 'speech', 'music'],
     create: createQualityControlStage,
+  },
+  {
+    // Reads voice_activity in finish(): keep it after the voice-activity and segmentation stages.
+    id: 'diarization',
+    sections: ['speaker_recognition'],
+    types: ['comprehensive', 'speech'],
+    create: createDiarizationAnalyzers,
   },
   {
     id: 'heritage',
