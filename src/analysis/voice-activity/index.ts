@@ -4,6 +4,7 @@ export {
   createSileroVadEngine,
   resolveSileroModelPath,
   DEFAULT_SILERO_MODEL,
+  DEFAULT_SILENCE_GATE_DBFS,
   type SileroEngineOptions,
 } from './silero-engine.js';
 export {

@@ -15,7 +15,7 @@ import {
   resolveSegmentOptions,
   type SpeechSegment,
 } from './probabilities-to-segments.js';
-import { createSileroVadEngine } from './silero-engine.js';
+import { createSileroVadEngine, DEFAULT_SILENCE_GATE_DBFS } from './silero-engine.js';
 import type { VadEngine } from './vad-engine.js';
 
 export const VOICE_ACTIVITY_ANALYZER_VERSION = '1.0.0';
@@ -64,7 +64,7 @@ export interface VoiceActivityOptions {
   readonly speechPadSec?: number;
   /** Model path (overrides `SONOTECA_VAD_MODEL`). */
   readonly modelPath?: string;
-  /** @defaultValue -60 */
+  /** Windows below this RMS level (dBFS) skip the network. @defaultValue -85 */
   readonly silenceGateDbfs?: number;
   /** An engine to use instead of Silero (tests, other engines). */
   readonly engine?: VadEngine;
@@ -191,7 +191,7 @@ class VoiceActivityAnalyzer implements Analyzer<VoiceActivitySection> {
         min_speech_sec: resolved.minSpeechSec,
         min_silence_sec: resolved.minSilenceSec,
         speech_pad_sec: resolved.speechPadSec,
-        silence_gate_dbfs: this.opts.silenceGateDbfs ?? -60,
+        silence_gate_dbfs: this.opts.silenceGateDbfs ?? DEFAULT_SILENCE_GATE_DBFS,
       },
       frame_hop_sec: frameHopSec,
       frames_total: probabilitiesU8.length,
