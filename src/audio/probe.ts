@@ -280,7 +280,11 @@ async function probeWave(
 function classifyTagReaderError(path: string, e: unknown, sniffed: SniffResult | null): SonoError {
   const msg = e instanceof Error ? e.message : String(e);
   const name = e instanceof Error ? e.constructor.name : '';
-  if (/EndOfStream|End-Of-Stream/i.test(`${name} ${msg}`))
+  if (
+    /EndOfStream|End-Of-Stream|exceeds remaining|outside the bounds|beyond the end/i.test(
+      `${name} ${msg}`,
+    )
+  )
     return sniffed
       ? new SonoError('SONO_ERR_TRUNCATED', {
           path,
@@ -341,8 +345,31 @@ async function probeOther(
   const f = mm.format;
   if (!sniffed && !f.container)
     throw new SonoError('SONO_ERR_NOT_AUDIO', { path, detected: 'unrecognised content' });
-  if (f.hasAudio === false || !f.sampleRate || !f.numberOfChannels)
-    throw new SonoError('SONO_ERR_NO_AUDIO_STREAM', { path });
+  if (!f.sampleRate || !f.numberOfChannels) {
+    // Containers that can hold video (MP4, Matroska, …) may simply have no audio track; an
+    // audio-only container (FLAC, Ogg, AIFF, MP3) without stream parameters is a cut header.
+    if (f.hasVideo === true || !sniffed || sniffed.format === 'm4a')
+      throw new SonoError('SONO_ERR_NO_AUDIO_STREAM', { path });
+    throw new SonoError(size < 1024 * 1024 ? 'SONO_ERR_TRUNCATED' : 'SONO_ERR_CORRUPT_HEADER', {
+      path,
+      detail: `no stream parameters in the ${sniffed.format.toUpperCase()} header (file of ${size} bytes)`,
+    });
+  }
+  if (f.hasAudio === false) throw new SonoError('SONO_ERR_NO_AUDIO_STREAM', { path });
+  if (
+    sniffed?.format === 'aiff' &&
+    /^PCM/i.test(f.codec ?? '') &&
+    f.numberOfSamples &&
+    f.bitsPerSample
+  ) {
+    // Like a WAV data chunk: uncompressed AIFF must hold every sample frame its COMM declares.
+    const declared = f.numberOfSamples * f.numberOfChannels * Math.ceil(f.bitsPerSample / 8);
+    if (declared > size)
+      throw new SonoError('SONO_ERR_CORRUPT_HEADER', {
+        path,
+        detail: `the AIFF header declares ${f.numberOfSamples} sample frames (${declared} bytes) but the file has only ${size} bytes`,
+      });
+  }
   const container = normaliseContainer(f.container, sniffed);
   const codec = (f.codec ?? 'unknown').replace(/^Vorbis I$/, 'Vorbis');
   let durationSec = f.duration;

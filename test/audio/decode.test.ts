@@ -121,7 +121,7 @@ test('Float32Reassembler rebuilds floats and frames split at any byte boundary',
 });
 
 test('a slow analysis consumer does not deadlock the native pipe (backpressure)', async () => {
-  const x = noise(20, 48000, 0.2, 5);
+  const x = noise(8, 48000, 0.2, 5); // 3 MB native, 512 KB analysis: far beyond pipe buffers
   const p = writeWav(dir, 'slow.wav', [x, x], { sampleRateHz: 48000, format: 'float32' });
   let nativeFrames = 0;
   const s = startDecode(p, {
@@ -134,9 +134,9 @@ test('a slow analysis consumer does not deadlock the native pipe (backpressure)'
     await new Promise((res) => setImmediate(res));
   }
   const r = await s.done;
-  assert.equal(n, 20 * 16000);
-  assert.equal(nativeFrames, 20 * 48000);
-  assert.equal(r.nativeFrames, 20 * 48000);
+  assert.equal(n, 8 * 16000);
+  assert.equal(nativeFrames, 8 * 48000);
+  assert.equal(r.nativeFrames, 8 * 48000);
 });
 
 test('no native stream is produced without onNative', async () => {
@@ -150,7 +150,7 @@ test('no native stream is produced without onNative', async () => {
 });
 
 test('AbortSignal kills ffmpeg: SONO_ERR_CANCELLED', async () => {
-  const p = writeWav(dir, 'abort.wav', [noise(30, 48000)], { sampleRateHz: 48000 });
+  const p = writeWav(dir, 'abort.wav', [noise(10, 48000)], { sampleRateHz: 48000 });
   const ac = new AbortController();
   const s = startDecode(p, { signal: ac.signal });
   let blocks = 0;
@@ -162,7 +162,7 @@ test('AbortSignal kills ffmpeg: SONO_ERR_CANCELLED', async () => {
 });
 
 test('leaving the analysis loop early cancels the decode', async () => {
-  const p = writeWav(dir, 'early.wav', [noise(30, 48000)], { sampleRateHz: 48000 });
+  const p = writeWav(dir, 'early.wav', [noise(10, 48000)], { sampleRateHz: 48000 });
   const s = startDecode(p);
   for await (const _b of s.analysis) break;
   await rejectsWithCode(s.done, 'SONO_ERR_CANCELLED');

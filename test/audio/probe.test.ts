@@ -365,3 +365,25 @@ test('a streamed WAV (0xFFFFFFFF size placeholders) is read to the end of the fi
     'data chunk size is the 0xFFFFFFFF placeholder; using the file length',
   ]);
 });
+
+test('cut FLAC, M4A, Ogg and AIFF headers are truncated; an AIFF missing samples is corrupt', async () => {
+  const x = tone(440, 1, 22050, 0.4);
+  const enc = (name: string, args: string[]): Buffer =>
+    readFileSync(writeEncoded(dir, name, [x], { sampleRateHz: 22050 }, args));
+  const files: [string, Buffer][] = [
+    ['c.flac', enc('c.flac', ['-c:a', 'flac'])],
+    ['c.m4a', enc('c.m4a', ['-c:a', 'aac', '-b:a', '64k'])],
+    ['c.ogg', enc('c.ogg', ['-c:a', 'libvorbis'])],
+    ['c.aiff', enc('c.aiff', ['-c:a', 'pcm_s16be'])],
+  ];
+  for (const [name, bytes] of files) {
+    const p = join(dir, `cut-${name}`);
+    writeFileSync(p, bytes.subarray(0, 20));
+    await probeRejects(p, 'SONO_ERR_TRUNCATED');
+  }
+  const aiff = files[3]![1];
+  const p = join(dir, 'half.aiff');
+  writeFileSync(p, aiff.subarray(0, aiff.length >> 1));
+  const e = await probeRejects(p, 'SONO_ERR_CORRUPT_HEADER');
+  assert.match(e.message, /declares 22050 sample frames \(44100 bytes\)/);
+});
