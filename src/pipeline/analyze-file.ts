@@ -375,7 +375,7 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
     duration_sec: audioInfo.duration,
     decoded_duration_sec: decodedDurationSec,
     file_size_bytes: audioInfo.file_size_bytes,
-    embedded: probe.embedded as unknown as Readonly<Record<string, unknown>>,
+    embedded: probe.embedded,
   };
 
   const results: Record<string, unknown> = {};

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SectionBase } from '../analysis/analyzer.js';
-import type { AudioInfo } from '../audio/types.js';
+import type { AudioInfo, EmbeddedMetadata } from '../audio/types.js';
 import type { ProcessingType } from './stages.js';
 
 /**
@@ -34,7 +34,7 @@ export function generatorVersion(): string {
 }
 
 /** Embedded metadata as the probe found it (BWF bext, iXML, RIFF INFO, ID3, Vorbis comments…). */
-export type EmbeddedMetadataRecord = Readonly<Record<string, unknown>>;
+export type EmbeddedMetadataRecord = EmbeddedMetadata;
 
 export interface TechnicalMetadataSection extends SectionBase {
   readonly container?: string;

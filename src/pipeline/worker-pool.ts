@@ -65,6 +65,21 @@ function workerUrl(): URL {
   return new URL(`./analyze-worker${ext}`, import.meta.url);
 }
 
+/**
+ * Starts a worker on `entry`. A `.ts` entry (tests and development under tsx) gets a bootstrap
+ * that registers tsx inside the worker first: on Node 20, loaders registered with
+ * `--import tsx` do not reach worker threads.
+ */
+function startWorker(entry: URL, resourceLimits: ResourceLimits | undefined): Worker {
+  const limits = resourceLimits ? { resourceLimits } : {};
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, limits);
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const code =
+    `import(${JSON.stringify(tsxApi)})` +
+    `.then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(code, { eval: true, ...limits });
+}
+
 function errorResult(path: string, err: SonoError): AnalyzeResult {
   return {
     ok: false,
@@ -193,9 +208,10 @@ export class WorkerPool {
   }
 
   private spawn(): PoolWorker {
-    const worker = new Worker(this.options.workerEntry ?? workerUrl(), {
-      ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
-    });
+    const worker = startWorker(
+      this.options.workerEntry ?? workerUrl(),
+      this.options.resourceLimits,
+    );
     const pw: PoolWorker = { worker, dead: false };
     worker.on('message', (msg: WorkerResponse) => {
       const task = pw.task;

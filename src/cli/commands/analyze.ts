@@ -5,11 +5,12 @@
  * summary table on stdout. Broken files and bad arguments are reported with their error code; the
  * rest of the batch completes. Exit code 1 when anything failed.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { AnalyzeOptions } from '../../analysis/analyzer.js';
-import type { ErrorCode } from '../../errors.js';
+import { resolveQcProfile } from '../../analysis/quality-control/profiles.js';
+import { isSonoError, type ErrorCode } from '../../errors.js';
 import { applicableExporters } from '../../metadata/exports/index.js';
 import { renderOaiDc } from '../../metadata/oai-dc.js';
 import { DEFAULT_PROFILE, type AnalyzeResult } from '../../pipeline/analyze-file.js';
@@ -352,10 +353,19 @@ Exit codes: 0 all files ok; 1 some file or path failed (codes in the summary, se
         if (minS !== undefined && maxS !== undefined && minS > maxS) {
           throw new UsageError(`--min-speakers (${minS}) exceeds --max-speakers (${maxS})`);
         }
+        // An unknown profile is a usage error, caught before any file is analysed.
+        let profile = o['profile'] as string;
+        try {
+          resolveQcProfile(profile);
+        } catch (e) {
+          if (isSonoError(e)) throw new UsageError(`--profile: ${e.message}`);
+          throw e;
+        }
+        if (existsSync(profile)) profile = resolve(profile);
         const code = await runAnalyze(paths, {
           out: o['out'] as string,
           jobs: o['jobs'] as number,
-          profile: o['profile'] as string,
+          profile,
           type: o['type'] as ProcessingType,
           format: o['format'] as OutputFormat,
           ...(minS !== undefined ? { minSpeakers: minS } : {}),
