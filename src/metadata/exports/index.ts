@@ -4,6 +4,10 @@
  * service) write every applicable export; adding a format is one file plus one line here.
  */
 import type { Report } from '../../pipeline/report.js';
+import { audacityLabelsExporter } from './audacity-labels.js';
+import { rttmExporter } from './rttm.js';
+import { speakersCsvExporter } from './speakers-csv.js';
+import { webvttExporter } from './webvtt.js';
 
 export interface Exporter {
   /** Stable id, e.g. `segments-csv`, `rttm`, `webvtt`. */
@@ -19,7 +23,12 @@ export interface Exporter {
 }
 
 /** Every registered exporter, in the order they are written. */
-export const EXPORTERS: readonly Exporter[] = [];
+export const EXPORTERS: readonly Exporter[] = [
+  rttmExporter,
+  webvttExporter,
+  speakersCsvExporter,
+  audacityLabelsExporter,
+];
 
 /** The exporters that apply to a report. */
 export function applicableExporters(report: Report): readonly Exporter[] {

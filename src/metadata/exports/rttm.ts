@@ -1,0 +1,86 @@
+/**
+ * Speaker turns as NIST RTTM (Rich Transcription Time Marked), the format of md-eval,
+ * pyannote.metrics and dscore: one `SPEAKER` record per turn,
+ * `SPEAKER <uri> 1 <start> <duration> <NA> <NA> <speaker> <NA> <NA>`, times in seconds with
+ * millisecond precision, sorted by start. The second speaker of every detected overlap gets its
+ * own record over the overlap (RTTM expresses overlap as simultaneous records).
+ *
+ * @example
+ * SPEAKER interview 1 0.500 3.250 <NA> <NA> SPEAKER_00 <NA> <NA>
+ */
+import type { Report } from '../../pipeline/report.js';
+
+export interface ReportTurn {
+  readonly speaker: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface ReportOverlap {
+  readonly start: number;
+  readonly end: number;
+  readonly speakers: readonly string[];
+}
+
+export interface ReportSpeaker {
+  readonly id: string;
+  readonly talk_time_sec: number;
+  readonly share: number;
+  readonly turns: number;
+  readonly f0_mean_hz: number | null;
+  readonly f0_range_hz: readonly [number, number] | null;
+  readonly speech_rate_syllables_per_sec: number | null;
+  readonly loudness_mean_db: number | null;
+  readonly interruptions: number;
+  readonly overlap_sec: number;
+}
+
+export interface ReportSpeakerSection {
+  readonly turns: readonly ReportTurn[];
+  readonly overlaps: readonly ReportOverlap[];
+  readonly speakers: readonly ReportSpeaker[];
+}
+
+/** The ok `speaker_recognition` section of a report, or undefined. */
+export function reportSpeakerSection(report: Report): ReportSpeakerSection | undefined {
+  const s = report.results.speaker_recognition as
+    { status?: string; turns?: unknown; overlaps?: unknown; speakers?: unknown } | undefined;
+  if (s?.status !== 'ok' || !Array.isArray(s.turns)) return undefined;
+  return {
+    turns: s.turns as ReportTurn[],
+    overlaps: Array.isArray(s.overlaps) ? (s.overlaps as ReportOverlap[]) : [],
+    speakers: Array.isArray(s.speakers) ? (s.speakers as ReportSpeaker[]) : [],
+  };
+}
+
+/** Turns plus, for every overlap, the overlapping speaker(s) besides the turn holder; by start. */
+export function turnsWithOverlaps(s: ReportSpeakerSection): ReportTurn[] {
+  const out: ReportTurn[] = [...s.turns];
+  for (const o of s.overlaps)
+    for (const spk of o.speakers.slice(1)) out.push({ speaker: spk, start: o.start, end: o.end });
+  return out.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/** RTTM file id: the file name without extension, whitespace replaced (RTTM fields split on it). */
+export function rttmUri(report: Report): string {
+  const name = report.source?.file_name ?? 'audio';
+  return name.replace(/\.[^.]+$/, '').replace(/\s+/g, '_') || 'audio';
+}
+
+export const rttmExporter = {
+  id: 'rttm',
+  fileSuffix: '.rttm',
+  mimeType: 'text/plain',
+  applies: (report: Report): boolean => reportSpeakerSection(report) !== undefined,
+  render(report: Report): string {
+    const s = reportSpeakerSection(report);
+    if (!s) return '';
+    const uri = rttmUri(report);
+    return turnsWithOverlaps(s)
+      .map(
+        (t) =>
+          `SPEAKER ${uri} 1 ${t.start.toFixed(3)} ${(t.end - t.start).toFixed(3)} <NA> <NA> ${t.speaker} <NA> <NA>\n`,
+      )
+      .join('');
+  },
+};
