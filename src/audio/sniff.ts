@@ -24,6 +24,13 @@ const MIME: Readonly<Record<SniffedFormat, string>> = {
   m4a: 'audio/mp4',
 };
 
+const MP4_AUDIO_BRANDS = new Set(['M4A ', 'M4B ', 'M4P ', 'F4A ', 'F4B ']);
+const MP4_GENERIC_BRANDS = /^(isom|iso[2-9]|mp41|mp42|mp71|3gp[4-9]|3g2[a-c]|dash|MSNV|NDAS)$/;
+
+function isMp4AudioBrand(brand: string): boolean {
+  return MP4_AUDIO_BRANDS.has(brand) || MP4_GENERIC_BRANDS.test(brand);
+}
+
 function ascii(head: Buffer, start: number, len: number): string {
   if (head.length < start + len) return '';
   return head.toString('latin1', start, start + len);
@@ -73,14 +80,15 @@ export function sniffAudioFormat(head: Buffer): SniffResult | null {
     if (t === 'AIFF' || t === 'AIFC') return r('aiff');
   }
   if (ascii(head, 4, 4) === 'ftyp') {
+    // ISO BMFF. Audio brands (M4A, M4B …) are audio by definition. Generic brands (isom, mp42,
+    // 3gp …) are what many recorders (phones, field recorders) write for audio-only .m4a files, so
+    // they are accepted too: whether there is an audio track is the probe's call
+    // (SONO_ERR_NO_AUDIO_STREAM). Brands of other kinds (QuickTime, HEIF images …) are not.
     const brand = ascii(head, 8, 4);
-    // Audio brands of ISO BMFF; video brands (isom, mp42 …) may still carry audio-only files, so
-    // they are accepted when the compatible-brands list names an audio brand.
-    const audioBrands = ['M4A ', 'M4B ', 'M4P ', 'F4A ', 'F4B '];
-    if (audioBrands.includes(brand)) return r('m4a');
+    if (isMp4AudioBrand(brand)) return r('m4a');
     const boxSize = head.length >= 4 ? head.readUInt32BE(0) : 0;
     for (let o = 16; o + 4 <= Math.min(boxSize, head.length); o += 4) {
-      if (audioBrands.includes(ascii(head, o, 4))) return r('m4a');
+      if (isMp4AudioBrand(ascii(head, o, 4))) return r('m4a');
     }
   }
   const id3 = id3v2Size(head);

@@ -29,6 +29,17 @@ test('audio containers are recognised by magic bytes', () => {
     [ascii('FORM\u0000\u0000\u0010\u0000AIFF'), 'aiff', 'audio/aiff'],
     [ascii('FORM\u0000\u0000\u0010\u0000AIFC'), 'aiff', 'audio/aiff'],
     [ftyp, 'm4a', 'audio/mp4'],
+    // Generic brands that phones and recorders write for audio-only MP4.
+    [
+      Buffer.concat([hex('00000018', 0), ascii('ftypisom\u0000\u0000\u0002\u0000isomiso2', 8)]),
+      'm4a',
+      'audio/mp4',
+    ],
+    [
+      Buffer.concat([hex('00000014', 0), ascii('ftyp3gp4\u0000\u0000\u0000\u00003gp4', 8)]),
+      'm4a',
+      'audio/mp4',
+    ],
   ];
   for (const [head, format, mime] of cases)
     assert.deepEqual(sniffAudioFormat(head), { format, mime }, format);
@@ -47,12 +58,13 @@ test('non-audio content is not sniffed as audio and is named', () => {
     assert.equal(sniffAudioFormat(head), null, name);
     assert.equal(describeNonAudio(head), name);
   }
-  // A video brand without an audio brand is not m4a; random bytes are not named.
-  assert.equal(
-    sniffAudioFormat(
-      Buffer.concat([hex('00000018'), ascii('ftypisom\u0000\u0000\u0000\u0000isomavc1', 0)]),
-    ),
-    null,
-  );
+  // ISO BMFF brands of other kinds (HEIF image, QuickTime) are not audio; random bytes unnamed.
+  for (const brand of ['heic', 'mif1', 'qt  ']) {
+    const head = Buffer.concat([
+      hex('00000014', 0),
+      ascii(`ftyp${brand}\u0000\u0000\u0000\u0000${brand}`, 0),
+    ]);
+    assert.equal(sniffAudioFormat(head), null, brand);
+  }
   assert.equal(describeNonAudio(hex('00010203fefdfcfb0a0b0c0d', 0)), null);
 });
