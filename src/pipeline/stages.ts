@@ -6,7 +6,11 @@
 import type { AnalyzerFactory } from '../analysis/analyzer.js';
 import { createDiarizationAnalyzers } from '../analysis/diarization/index.js';
 import { createHeritageAnalyzers } from '../analysis/heritage/index.js';
+import { createInstrumentationAnalyzers } from '../analysis/instrumentation/index.js';
+import { createMusicAnalyzers } from '../analysis/music/index.js';
 import { createQualityControlStage } from '../analysis/quality-control/index.js';
+import { createSegmentationStage } from '../analysis/segmentation/index.js';
+import { createVoiceActivityStage } from '../analysis/voice-activity/index.js';
 
 export type ProcessingType = 'comprehensive' | 'technical' | 'speech' | 'music';
 
@@ -41,11 +45,36 @@ export const STAGES: readonly Stage[] = [
     create: createQualityControlStage,
   },
   {
+    // Fills the VAD probability track that segmentation and diarization read in finish().
+    id: 'voice-activity',
+    sections: ['voice_activity'],
+    types: ['comprehensive', 'speech', 'music'],
+    create: createVoiceActivityStage,
+  },
+  {
+    id: 'segmentation',
+    sections: ['segmentation'],
+    types: ['comprehensive', 'speech', 'music'],
+    create: createSegmentationStage,
+  },
+  {
     // Reads voice_activity in finish(): keep it after the voice-activity and segmentation stages.
     id: 'diarization',
     sections: ['speaker_recognition'],
     types: ['comprehensive', 'speech'],
     create: createDiarizationAnalyzers,
+  },
+  {
+    id: 'music',
+    sections: ['music_analysis'],
+    types: ['comprehensive', 'music'],
+    create: createMusicAnalyzers,
+  },
+  {
+    id: 'instrumentation',
+    sections: ['instrumentation'],
+    types: ['comprehensive', 'music'],
+    create: createInstrumentationAnalyzers,
   },
   {
     id: 'heritage',

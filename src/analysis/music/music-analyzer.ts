@@ -10,6 +10,7 @@
  * per second of audio (≈ 7 MB per hour); no samples are kept.
  */
 import type { Analyzer, AnalyzerContext, FinishContext, SectionBase } from '../analyzer.js';
+import { SonoError } from '../../errors.js';
 import { DEFAULT_FRAMER, type Frame, type FramerConfig } from '../frames.js';
 import {
   PC_BINS,
@@ -142,9 +143,10 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
 
   start(ctx: AnalyzerContext): void {
     if (ctx.analysisRateHz !== 16000) {
-      throw new RangeError(
-        `music analyzer expects a 16000 Hz analysis stream, got ${ctx.analysisRateHz}`,
-      );
+      throw new SonoError('SONO_ERR_INVALID_PARAMETER', {
+        name: 'analysisRateHz',
+        detail: `${ctx.analysisRateHz} Hz; the music analyzer needs the 16000 Hz analysis stream`,
+      });
     }
   }
 
