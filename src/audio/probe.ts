@@ -329,13 +329,6 @@ async function probeOther(
   sniffed: SniffResult | null,
 ): Promise<ProbeResult> {
   const warnings: string[] = [];
-  const isMpeg = sniffed?.format === 'mp3';
-  if (isMpeg) {
-    const check = await checkMpegStream(fh, size, id3v2Size(head));
-    warnings.push(...check.warnings);
-    if (check.truncated)
-      throw new SonoError('SONO_ERR_TRUNCATED', { path, detail: check.truncated });
-  }
   let mm: IAudioMetadata;
   try {
     mm = await parseFile(path, { duration: false, skipCovers: true });
@@ -356,6 +349,13 @@ async function probeOther(
     });
   }
   if (f.hasAudio === false) throw new SonoError('SONO_ERR_NO_AUDIO_STREAM', { path });
+  // An ID3v2 tag also precedes FLAC or ADTS AAC now and then: only MPEG audio gets this check.
+  if (sniffed?.format === 'mp3' && f.container === 'MPEG') {
+    const check = await checkMpegStream(fh, size, id3v2Size(head));
+    warnings.push(...check.warnings);
+    if (check.truncated)
+      throw new SonoError('SONO_ERR_TRUNCATED', { path, detail: check.truncated });
+  }
   if (
     sniffed?.format === 'aiff' &&
     /^PCM/i.test(f.codec ?? '') &&
@@ -414,7 +414,12 @@ async function probeOther(
     container,
     codec,
     lossless,
-    mime_type: sniffed?.mime ?? MIME_BY_CONTAINER[container] ?? 'application/octet-stream',
+    // The container music-metadata found wins over the sniffed one (ID3 before FLAC/AAC).
+    mime_type:
+      MIME_BY_CONTAINER[container] ??
+      (container.startsWith('ADTS') ? 'audio/aac' : undefined) ??
+      sniffed?.mime ??
+      'application/octet-stream',
     file_size_bytes: size,
   };
   return { audio_info: audioInfo, embedded, warnings };
