@@ -9,6 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { format } from 'prettier';
 import {
   CompiledSegmenter,
   posteriorsToSegments,
@@ -115,5 +116,6 @@ const model: SegmenterModel = {
     note: 'validation mixture drawn from the train split; the test split is only used by eval/segmentation.ts',
   },
 };
-writeFileSync(out, JSON.stringify(model) + '\n');
+// Written in Prettier's layout so `npm run format:check` accepts the artefact as is.
+writeFileSync(out, await format(JSON.stringify(model), { parser: 'json', printWidth: 100 }));
 console.log(`wrote ${out}`);

@@ -1,4 +1,6 @@
 /** Segmentation into speech / music / speech_over_music / noise / silence / singing. */
+import type { AnalyzerFactory } from '../analyzer.js';
+import { createSegmentationAnalyzer as makeSegmentation } from './segmentation-analyzer.js';
 export {
   createSegmentationAnalyzer,
   createSegmentationFeatureCollector,
@@ -25,3 +27,6 @@ export { computeWindowFeatures, FEATURE_NAMES, N_FEATURES } from './features.js'
 export { BLOCK_SEC, SegmentationDescriptors } from './descriptors.js';
 export { trainSegmenter, type TrainOptions } from './train.js';
 export { viterbiPath, pathToRuns, mergeShortRuns } from './smoothing.js';
+
+/** Stage factory (`segmentation`): options from `analyzerOptions['segmentation']`. */
+export const createSegmentationStage: AnalyzerFactory = (ctx) => [makeSegmentation(ctx)];

@@ -1,4 +1,6 @@
 /** Voice activity: engine contract, Silero v5 engine, the shared probabilities→segments function, analyzer. */
+import type { AnalyzerFactory } from '../analyzer.js';
+import { createVoiceActivityAnalyzer as makeVad } from './voice-activity-analyzer.js';
 export type { VadEngine } from './vad-engine.js';
 export {
   createSileroVadEngine,
@@ -24,3 +26,6 @@ export {
   type VoiceActivitySection,
   type VoiceActivityOptions,
 } from './voice-activity-analyzer.js';
+
+/** Stage factory (`voice-activity`): one analyzer, options from `analyzerOptions['voice-activity']`. */
+export const createVoiceActivityStage: AnalyzerFactory = (ctx) => [makeVad(ctx)];
