@@ -234,6 +234,15 @@ class DecodeRun {
         }),
       );
     }
+    if (code === 0 && this.analysisSamples === 0) {
+      const last = [...this.warnings].at(-1);
+      return this.settle(
+        new SonoError('SONO_ERR_DECODE_FAILED', {
+          path: this.path,
+          detail: `no audio samples were decoded${last ? ` (${last})` : ''}`,
+        }),
+      );
+    }
     if (code === 0) {
       return this.settle({
         analysisSamples: this.analysisSamples,

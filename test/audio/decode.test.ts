@@ -201,6 +201,9 @@ test('bad input at decode time gets coded errors', async () => {
   writeFileSync(txt, 'This is a catalogue note, not a recording.\n'.repeat(20));
   const e2 = await rejectsWithCode(drain(txt), 'SONO_ERR_NOT_AUDIO');
   assert.equal(e2.details['detected'], 'text');
+  const empty = writeWav(dir, 'no-frames.wav', [new Float32Array(0)], { sampleRateHz: 16000 });
+  const e3 = await rejectsWithCode(drain(empty), 'SONO_ERR_DECODE_FAILED');
+  assert.match(e3.message, /no audio samples/);
   assert.throws(() => startDecode(png, { analysisRateHz: 12.5 }), /analysisRateHz/);
 });
 

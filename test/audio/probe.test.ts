@@ -206,6 +206,17 @@ test('MP3 (ID3v2), Opus, FLAC, AIFF and M4A: codec, rate, depth, duration, tags'
   assert.equal(r3.audio_info.mime_type, 'audio/flac');
   assert.equal(r3.embedded.common.date, '1958');
 
+  // An ID3v2 tag in front of FLAC: the container found wins over the sniffed MP3.
+  const id3flac = join(dir, 'id3.flac');
+  writeFileSync(
+    id3flac,
+    Buffer.concat([Buffer.from('ID3\x04\0\0\0\0\0\0', 'latin1'), readFileSync(flac)]),
+  );
+  const r3b = await probeFile(id3flac);
+  assert.equal(r3b.audio_info.container, 'FLAC');
+  assert.equal(r3b.audio_info.mime_type, 'audio/flac');
+  assert.equal(r3b.audio_info.duration, 2);
+
   const aiff = writeEncoded(dir, 'a.aiff', [x], { sampleRateHz: 44100 }, ['-c:a', 'pcm_s16be']);
   const r4 = await probeFile(aiff);
   assert.match(r4.audio_info.container, /^AIFF/);
