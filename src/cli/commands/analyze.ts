@@ -45,7 +45,10 @@ export interface AnalyzeCliOptions {
 
 /** One line of the batch summary. */
 export interface BatchEntry {
-  /** The input (file path, or the argument that failed), relative to the working directory. */
+  /**
+   * The input (file path, or the argument that failed): relative to the working directory when
+   * inside it, absolute otherwise.
+   */
   readonly input: string;
   readonly status: 'ok' | 'failed';
   readonly report?: string;
@@ -83,7 +86,15 @@ export async function runAnalyze(
   const outDir = resolve(opts.out);
   const { files, problems } = discoverAudioFiles(inputs);
   const baseDir = commonBaseDir(files);
-  const rel = (p: string): string => relative(process.cwd(), p) || p;
+  const rel = (p: string): string => {
+    const r = relative(process.cwd(), p);
+    return r === '' || r.startsWith('..') ? p : r;
+  };
+  // The table names files below the inputs' common folder (short, and unique).
+  const shortName = (input: string): string => {
+    const r = relative(baseDir, resolve(input));
+    return r === '' || r.startsWith('..') ? input : r;
+  };
   const options: AnalyzeOptions = {
     profile: opts.profile ?? DEFAULT_PROFILE,
     ...(opts.minSpeakers !== undefined ? { minSpeakers: opts.minSpeakers } : {}),
@@ -263,7 +274,7 @@ export async function runAnalyze(
 
   if (!opts.quiet) {
     const rows = entries.map((e) => [
-      e.input,
+      shortName(e.input),
       e.duration_sec !== undefined ? formatDuration(e.duration_sec) : '',
       e.loudness_lufs !== undefined ? `${e.loudness_lufs.toFixed(1)} LUFS` : '',
       e.qc_verdict ?? '',
