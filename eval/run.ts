@@ -7,8 +7,14 @@
 import { writeFileSync } from 'node:fs';
 import { corpusDirOrExit, type Evaluation } from './common.js';
 import { heritageEvaluation } from './heritage.js';
+import { segmentationEvaluation } from './segmentation.js';
+import { vadEvaluation } from './vad.js';
 
-const EVALUATIONS: readonly Evaluation[] = [heritageEvaluation];
+const EVALUATIONS: readonly Evaluation[] = [
+  vadEvaluation,
+  segmentationEvaluation,
+  heritageEvaluation,
+];
 
 const corpus = corpusDirOrExit();
 const only = process.argv.slice(2);

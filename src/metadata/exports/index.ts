@@ -6,7 +6,9 @@
 import type { Report } from '../../pipeline/report.js';
 import { audacityLabelsExporter } from './audacity-labels.js';
 import { rttmExporter } from './rttm.js';
+import { segmentsCsvExporter } from './segments-csv.js';
 import { speakersCsvExporter } from './speakers-csv.js';
+import { textGridExporter } from './textgrid.js';
 import { webvttExporter } from './webvtt.js';
 
 export interface Exporter {
@@ -28,6 +30,8 @@ export const EXPORTERS: readonly Exporter[] = [
   webvttExporter,
   speakersCsvExporter,
   audacityLabelsExporter,
+  segmentsCsvExporter,
+  textGridExporter,
 ];
 
 /** The exporters that apply to a report. */
