@@ -36,6 +36,8 @@ export interface DiarizeOptions {
   readonly engine?: EmbeddingEngine;
   /** BIC penalty weight of clustering. @defaultValue 1 */
   readonly clusterLambda?: number;
+  /** Frames quieter than the speech's 95th-percentile level minus this are not used to train speaker models. @defaultValue 30 */
+  readonly informativeBelowPeakDb?: number;
   /** Size of the over-clustered initial partition (at most one per 2.5 s of speech). @defaultValue 16 */
   readonly initialClusters?: number;
   /** Resegmentation iterations (0 disables). @defaultValue 2 */
@@ -289,6 +291,7 @@ function finishDiarization(
   let lastLl: Float64Array | undefined;
   if (gaussian && k > 1) {
     const g = clusterGmmBic(x, dim, regionStart, labels, {
+      informative: informativeFrames(store, frameIdx, opts.informativeBelowPeakDb ?? 30),
       minClusters: minK,
       maxClusters: maxK,
       switchPenalty: penalty,
@@ -407,6 +410,23 @@ function finishDiarization(
     segmentsDetected: segments.length,
     estimatedBy,
   };
+}
+
+/**
+ * Frames loud enough to carry speaker information: within `belowPeakDb` of the speech's loud end
+ * (95th percentile). The near-silence between syllables and words is mostly noise and reverb.
+ */
+function informativeFrames(
+  store: FrameFeatureStore,
+  frameIdx: Int32Array,
+  belowPeakDb: number,
+): Uint8Array {
+  const level = new Float64Array(frameIdx.length);
+  for (let i = 0; i < frameIdx.length; i++) level[i] = store.levelDb(frameIdx[i]!);
+  const thr = percentile(level, 95) - belowPeakDb;
+  const out = new Uint8Array(frameIdx.length);
+  for (let i = 0; i < frameIdx.length; i++) out[i] = level[i]! >= thr ? 1 : 0;
+  return out;
 }
 
 /** Gives frames without a label (−1) the label of the nearest labelled frame before (or after). */

@@ -13,17 +13,35 @@
  *
  * Hand-written: no maintained JavaScript library implements this (or trains GMMs on typed arrays).
  */
-import { gmmLogLikelihood, trainDiagGmm, viterbi, type DiagGmm } from './resegmentation.js';
+import {
+  concatGmms,
+  gmmLogLikelihood,
+  trainDiagGmm,
+  viterbi,
+  type DiagGmm,
+} from './resegmentation.js';
 
 export interface GmmClusteringOptions {
   readonly minClusters: number;
   readonly maxClusters: number;
   /** Gaussian components per initial cluster. @defaultValue 5 */
   readonly componentsPerCluster?: number;
-  /** Viterbi speaker-switch penalty, nats. @defaultValue 25 */
+  /** Viterbi speaker-switch penalty between blocks, nats. @defaultValue 25 */
   readonly switchPenalty?: number;
-  /** Frames used to score a candidate merge (evenly subsampled). @defaultValue 6000 */
+  /** Block length of the clustering-loop Viterbi (minimum duration), frames. @defaultValue 100 */
+  readonly blockFrames?: number;
+  /** Switch penalty of the final frame-level refinement, nats. @defaultValue 50 */
+  readonly finalSwitchPenalty?: number;
+  /** Frames used to score a candidate merge (evenly subsampled). @defaultValue 3000 */
   readonly mergeSampleFrames?: number;
+  /**
+   * Frames that carry speaker information (e.g. not the near-silence between syllables). Only they
+   * train models and score merges; the others get equal likelihoods, so Viterbi labels them by
+   * context. @defaultValue all frames
+   */
+  readonly informative?: Uint8Array;
+  /** Pairs scored exactly per round: the closest by cross-likelihood. @defaultValue 4 */
+  readonly mergeCandidates?: number;
 }
 
 export interface GmmClusteringResult {
@@ -57,100 +75,118 @@ export function clusterGmmBic(
   const n = initLabels.length;
   const gPer = opts.componentsPerCluster ?? 5;
   const penalty = opts.switchPenalty ?? 25;
-  const mergeMax = opts.mergeSampleFrames ?? 6000;
+  const mergeMax = opts.mergeSampleFrames ?? 3000;
+  const nCand = opts.mergeCandidates ?? 4;
+  const blockFrames = opts.blockFrames ?? 100;
+  const finalPenalty = opts.finalSwitchPenalty ?? 50;
+  const info = opts.informative;
   let labels = Int32Array.from(initLabels);
   let k = 0;
   for (const l of labels) k = Math.max(k, l + 1);
-  let comps = new Array<number>(k).fill(gPer);
   let gmms: DiagGmm[] = [];
   let ll = new Float64Array(0);
   let stopValue = 0;
 
   const members = (): number[][] => {
     const m: number[][] = Array.from({ length: k }, () => []);
-    labels.forEach((l, i) => m[l]!.push(i));
+    labels.forEach((l, i) => {
+      if (!info || info[i]) m[l]!.push(i);
+    });
     return m;
   };
   const train = (): void => {
-    gmms = members().map((m, c) => trainDiagGmm(x, dim, subsample(m, 20000), comps[c]!, 4));
+    gmms = members().map((m, c) => trainDiagGmm(x, dim, subsample(m, 20000), gPer, 4));
   };
   const score = (): void => {
     ll = new Float64Array(n * k);
-    for (let i = 0; i < n; i++)
+    for (let i = 0; i < n; i++) {
+      if (info && !info[i]) continue; // 0 for every model: no evidence either way
       for (let c = 0; c < k; c++) ll[i * k + c] = gmmLogLikelihood(gmms[c]!, x, i * dim);
+    }
   };
-  const resegment = (): void => {
+  // Viterbi over blocks of `block` frames (summed log-likelihoods): a minimum duration, so that
+  // clusters stay speakers and do not specialise into phone classes (ICSI uses 2.5 s).
+  const resegment = (block: number, switchPenalty: number): void => {
     const next = new Int32Array(n);
     for (let r = 0; r + 1 < regionStart.length; r++) {
       const s0 = regionStart[r]!;
       const len = regionStart[r + 1]! - s0;
-      next.set(viterbi(ll.subarray(s0 * k, (s0 + len) * k), len, k, penalty), s0);
+      const nb = Math.ceil(len / block);
+      const bl = new Float64Array(nb * k);
+      for (let i = 0; i < len; i++) {
+        const b = Math.floor(i / block);
+        for (let c = 0; c < k; c++) bl[b * k + c]! += ll[(s0 + i) * k + c]!;
+      }
+      const path = viterbi(bl, nb, k, switchPenalty);
+      for (let i = 0; i < len; i++) next[s0 + i] = path[Math.floor(i / block)]!;
     }
     // Clusters left without frames disappear.
     const used = new Int32Array(k);
     for (const l of next) used[l]!++;
     const remap = new Int32Array(k).fill(-1);
     let nk = 0;
-    const nComps: number[] = [];
-    for (let c = 0; c < k; c++)
-      if (used[c]! > 0) {
-        remap[c] = nk++;
-        nComps.push(comps[c]!);
-      }
+    for (let c = 0; c < k; c++) if (used[c]! > 0) remap[c] = nk++;
     for (let i = 0; i < n; i++) next[i] = remap[next[i]!]!;
     labels = next;
     k = nk;
-    comps = nComps;
   };
 
   for (;;) {
-    // Resegmentation iterations (models ↔ Viterbi alignment).
-    for (let it = 0; it < 2; it++) {
-      train();
-      score();
-      resegment();
-    }
+    // One resegmentation pass (models → Viterbi alignment), then models of the new alignment.
+    train();
+    score();
+    resegment(blockFrames, penalty);
     train();
     score();
     if (k <= Math.max(1, opts.minClusters)) break;
-    // Best merge by equal-parameter ΔBIC, scored on a subsample of each pair's frames.
     const m = members();
+    // Cheap pre-selection by cross-likelihood: mean over a's frames of ll_b − ll_a, and back.
+    const cand: { a: number; b: number; d: number }[] = [];
+    for (let a = 0; a < k; a++)
+      for (let b = a + 1; b < k; b++) {
+        let s = 0;
+        for (const i of m[a]!) s += ll[i * k + b]! - ll[i * k + a]!;
+        let t = 0;
+        for (const i of m[b]!) t += ll[i * k + a]! - ll[i * k + b]!;
+        cand.push({ a, b, d: s / m[a]!.length + t / m[b]!.length });
+      }
+    cand.sort((p, q) => q.d - p.d);
+    // Exact equal-parameter ΔBIC for the best candidates; the merged GMM starts from both parents.
     let best = -Infinity;
     let bi = -1;
     let bj = -1;
-    let bestModel: DiagGmm | undefined;
-    for (let a = 0; a < k; a++) {
-      for (let b = a + 1; b < k; b++) {
-        const union = subsample(
-          [...m[a]!, ...m[b]!].sort((p, q) => p - q),
-          mergeMax,
-        );
-        const merged = trainDiagGmm(x, dim, union, comps[a]! + comps[b]!, 4);
-        let d = 0;
-        for (const i of union) {
-          const own = labels[i] === a ? ll[i * k + a]! : ll[i * k + b]!;
-          d += gmmLogLikelihood(merged, x, i * dim) - own;
-        }
-        // scale the subsample's sum to the pair's size
-        d *= (m[a]!.length + m[b]!.length) / union.length;
-        if (d > best) {
-          best = d;
-          bi = a;
-          bj = b;
-          bestModel = merged;
-        }
+    for (const { a, b } of cand.slice(0, nCand)) {
+      const union = subsample(
+        [...m[a]!, ...m[b]!].sort((p, q) => p - q),
+        mergeMax,
+      );
+      const init = concatGmms(gmms[a]!, m[a]!.length, gmms[b]!, m[b]!.length);
+      const merged = trainDiagGmm(x, dim, union, init.nComp, 3, init);
+      let d = 0;
+      for (const i of union) {
+        const own = labels[i] === a ? ll[i * k + a]! : ll[i * k + b]!;
+        d += gmmLogLikelihood(merged, x, i * dim) - own;
+      }
+      d *= (m[a]!.length + m[b]!.length) / union.length;
+      if (d > best) {
+        best = d;
+        bi = a;
+        bj = b;
       }
     }
     stopValue = best;
     if (best <= 0 && k <= opts.maxClusters) break;
-    void bestModel;
     for (let i = 0; i < n; i++) {
       if (labels[i] === bj) labels[i] = bi;
       if (labels[i]! > bj) labels[i]!--;
     }
-    comps[bi] = comps[bi]! + comps[bj]!;
-    comps.splice(bj, 1);
     k--;
+  }
+  // Final frame-level refinement of the boundaries with the speaker models.
+  if (k > 1) {
+    resegment(1, finalPenalty);
+    train();
+    score();
   }
   return { labels, k, stopValue, ll };
 }

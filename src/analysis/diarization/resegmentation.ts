@@ -74,8 +74,10 @@ export function trainDiagGmm(
   idx: ArrayLike<number>,
   nComp: number,
   iters = 5,
+  init?: DiagGmm,
 ): DiagGmm {
   const n = idx.length;
+  if (init) return emIterations(x, dim, idx, init, iters);
   const k = Math.max(1, Math.min(nComp, Math.floor(n / 25)));
   const mean = new Float64Array(k * dim);
   const invVar = new Float64Array(k * dim);
@@ -93,8 +95,46 @@ export function trainDiagGmm(
       invVar[c * dim + d] = 1 / Math.max(VAR_FLOOR, gv[d]!);
     }
   }
-  let g = finalise({ nComp: k, dim, logWeight, mean, invVar });
+  const g = finalise({ nComp: k, dim, logWeight, mean, invVar });
   if (n === 0) return g;
+  return emIterations(x, dim, idx, g, iters);
+}
+
+/**
+ * A GMM holding both models' components, weights scaled by their frame counts — the starting
+ * point of a merged model (it already explains both parents' data as well as they did).
+ */
+export function concatGmms(a: DiagGmm, nA: number, b: DiagGmm, nB: number): DiagGmm {
+  const wa = Math.log(nA / (nA + nB));
+  const wb = Math.log(nB / (nA + nB));
+  const logWeight = new Float64Array(a.nComp + b.nComp);
+  a.logWeight.forEach((v, i) => (logWeight[i] = v + wa));
+  b.logWeight.forEach((v, i) => (logWeight[a.nComp + i] = v + wb));
+  const mean = new Float64Array((a.nComp + b.nComp) * a.dim);
+  mean.set(a.mean);
+  mean.set(b.mean, a.mean.length);
+  const invVar = new Float64Array(mean.length);
+  invVar.set(a.invVar);
+  invVar.set(b.invVar, a.invVar.length);
+  return finalise({ nComp: a.nComp + b.nComp, dim: a.dim, logWeight, mean, invVar });
+}
+
+function emIterations(
+  x: Float32Array,
+  dim: number,
+  idx: ArrayLike<number>,
+  start: DiagGmm,
+  iters: number,
+): DiagGmm {
+  const n = idx.length;
+  const k = start.nComp;
+  let g = start;
+  if (n === 0) return g;
+  const gm = new Float64Array(dim);
+  const gv = new Float64Array(dim);
+  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) gm[d]! += x[idx[i]! * dim + d]! / n;
+  for (let i = 0; i < n; i++)
+    for (let d = 0; d < dim; d++) gv[d]! += (x[idx[i]! * dim + d]! - gm[d]!) ** 2 / n;
   const post = new Float64Array(k);
   for (let it = 0; it < iters; it++) {
     const acc0 = new Float64Array(k);
