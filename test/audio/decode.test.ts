@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import { startDecode } from '../../src/audio/decode.js';
@@ -11,6 +11,7 @@ import { corpusOrSkip } from '../helpers/corpus.js';
 import { writeEncoded } from './ffmpeg-fixtures.js';
 
 const dir = tempDir('sonoteca-decode-');
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function decodeAll(
   path: string,

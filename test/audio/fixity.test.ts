@@ -1,7 +1,7 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeFixity } from '../../src/audio/fixity.js';
 import { probeFile } from '../../src/audio/probe.js';
@@ -10,6 +10,7 @@ import { encodeWav, noise, tempDir } from '../helpers/fixtures.js';
 import { bextChunk, infoChunk } from './bwf-fixtures.js';
 
 const dir = tempDir('sonoteca-fixity-');
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('known digests (RFC 1321 / FIPS 180-2 test vector "abc")', async () => {
   const p = join(dir, 'abc.bin');

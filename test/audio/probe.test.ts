@@ -1,7 +1,7 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDecode } from '../../src/audio/decode.js';
 import { resolveFfmpeg } from '../../src/audio/ffmpeg-path.js';
@@ -12,6 +12,7 @@ import { bextChunk, infoChunk, ixmlChunk, toRf64 } from './bwf-fixtures.js';
 import { writeEncoded } from './ffmpeg-fixtures.js';
 
 const dir = tempDir('sonoteca-probe-');
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function probeRejects(path: string, code: string, opts = {}): Promise<SonoError> {
   try {
