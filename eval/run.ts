@@ -7,12 +7,14 @@
 import { writeFileSync } from 'node:fs';
 import { corpusDirOrExit, type Evaluation } from './common.js';
 import { heritageEvaluation } from './heritage.js';
+import { musicEvaluation } from './music.js';
 import { segmentationEvaluation } from './segmentation.js';
 import { vadEvaluation } from './vad.js';
 
 const EVALUATIONS: readonly Evaluation[] = [
   vadEvaluation,
   segmentationEvaluation,
+  musicEvaluation,
   heritageEvaluation,
 ];
 

@@ -42,6 +42,24 @@ export function computeSpectralFlux(
   return { flux: n > 0 ? s / n : 0, broadbandFraction: n > 0 ? broad / n : 0 };
 }
 
+/**
+ * Logarithmic compression of mel power for onset detection, log(1 + γ·power) (Böck & Widmer's
+ * "logarithmic filtered spectrogram"): unlike a plain log with a floor, a soft event rising out of
+ * silence adds less flux than a loud one, so hi-hats between kicks do not look like beats.
+ *
+ * @param melLog - natural log of mel band power (as `Frame.melLog`).
+ * @param out - receives the compressed values, same length.
+ * @param gamma - compression factor (power is relative to full scale). @defaultValue 1
+ */
+export function compressMelPower(
+  melLog: ArrayLike<number>,
+  out: Float32Array,
+  gamma = 1,
+): Float32Array {
+  for (let b = 0; b < out.length; b++) out[b] = Math.log1p(gamma * Math.exp(melLog[b]!));
+  return out;
+}
+
 export interface PeakPickOptions {
   /** Frames per second of the envelope. */
   readonly frameRateHz: number;
@@ -227,12 +245,16 @@ export function estimateTempo(
   // Metrical level: when the pulse at half the period is (almost) as strong as the chosen one and
   // still a plausible beat rate, every subdivision is equally accented and the faster pulse is the
   // beat (a plain 180 BPM click would otherwise be heard at 90 because of the prior).
+  // Peak strength is summed over ±1 lag: a period that is not a whole number of frames splits its
+  // autocorrelation between two neighbouring lags.
+  const around = (l: number): number =>
+    Math.max(0, raw[l - 1] ?? 0) + Math.max(0, raw[l]!) + Math.max(0, raw[l + 1] ?? 0);
   let half = Math.round(best / 2);
   for (const c of [half - 1, half + 1]) if (c >= minLag && raw[c]! > raw[half]!) half = c;
   if (
     half >= minLag &&
     (60 * fps) / half <= (opts.maxBeatBpm ?? 200) &&
-    raw[half]! >= 0.9 * raw[best]!
+    around(half) >= 0.9 * around(best)
   ) {
     best = half;
   }

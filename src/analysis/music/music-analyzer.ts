@@ -24,6 +24,7 @@ import {
   type SpectralPeak,
 } from '../../dsp/chroma.js';
 import {
+  compressMelPower,
   computeSpectralFlux,
   estimateTempo,
   percentile,
@@ -55,6 +56,8 @@ export const CHROMA_FRAMER: FramerConfig = Object.freeze({
 
 /** Beats listed in the report at most (the count is always complete). */
 export const MAX_LISTED_BEATS = 2000;
+/** Compression of mel power for the onset envelope (see compressMelPower). */
+const ONSET_GAMMA = 1;
 /** Frames quieter than this RMS (≈ −60 dBFS) are treated as silence. */
 const SILENCE_RMS = 1e-3;
 /** Pitch is estimated on every 2nd default frame (50 per second), enough for vibrato up to 10 Hz. */
@@ -119,6 +122,8 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
   private readonly onsetEnv = new GrowableFloat32(4096);
   private readonly broadband = new GrowableUint8(4096);
   private prevMel: Float32Array | null = null;
+  private prevMelLog: Float32Array | null = null;
+  private readonly melScratch = new Float32Array(DEFAULT_FRAMER.nMels ?? 40);
   // Per 100 ms.
   private readonly stPower = new GrowableFloat32(1024);
   // Per pitch frame.
@@ -157,16 +162,19 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
 
   private onDefaultFrame(frame: Frame): void {
     const idx = frame.index;
-    const mel = frame.melLog;
-    if (this.prevMel) {
-      const { flux, broadbandFraction } = computeSpectralFlux(this.prevMel, mel);
-      this.onsetEnv.push(flux);
+    const mel = compressMelPower(frame.melLog, this.melScratch, ONSET_GAMMA);
+    if (this.prevMel && this.prevMelLog) {
+      this.onsetEnv.push(computeSpectralFlux(this.prevMel, mel, 0).flux);
+      // Broadband attacks are judged on plain log power (level-independent).
+      const { broadbandFraction } = computeSpectralFlux(this.prevMelLog, frame.melLog);
       this.broadband.push(Math.round(broadbandFraction * 255));
     } else {
       this.prevMel = new Float32Array(mel.length);
+      this.prevMelLog = new Float32Array(mel.length);
       this.onsetEnv.push(0);
       this.broadband.push(0);
     }
+    this.prevMelLog.set(frame.melLog);
     this.prevMel.set(mel);
     const rms = frame.rms;
     // Short-term power: mean square over 10 frames (100 ms).

@@ -6,7 +6,7 @@ import { runAnalyzersOffline } from '../../../src/analysis/music/offline.js';
 import { startDecode } from '../../../src/audio/decode.js';
 import { clickTrack, concat, silence, tone } from '../../helpers/fixtures.js';
 import { corpusOrSkip } from '../../helpers/corpus.js';
-import { progression, vibratoTone } from './music-fixtures.js';
+import { drumPattern, progression, vibratoTone } from './music-fixtures.js';
 
 const SR = 16000;
 
@@ -27,6 +27,14 @@ test('click track: tempo within 4 %, beats listed and counted, percussive onsets
   assert.ok(s.tempo.beat_count >= 25 && s.tempo.beats.length === s.tempo.beat_count);
   // 2 onsets per second (the first click at t = 0 is not an onset of the flux envelope).
   assert.ok(Math.abs(s.onset_rate_per_sec! - 2) < 0.15, `onset rate ${s.onset_rate_per_sec}`);
+});
+
+test('drum pattern: the beat is the kick/snare quarter, not the off-beat hi-hats', async () => {
+  for (const bpm of [100, 160]) {
+    const s = await analyse(drumPattern(bpm, 16, SR));
+    assert.ok(s.tempo && Math.abs(s.tempo.bpm / bpm - 1) < 0.04, `${bpm}: ${s.tempo?.bpm}`);
+    assert.ok(s.percussiveness! > 0.3, `percussiveness ${s.percussiveness}`);
+  }
 });
 
 test('key, tuning and chroma of a G minor progression played 20 cents sharp', async () => {

@@ -1,0 +1,366 @@
+/**
+ * Music descriptors and instrumentation: tempo (generated clicks and drum patterns, corpus
+ * annotations; within 4 %, octave errors counted apart), key (generated progressions and scales in
+ * all 24 keys; corpus facts), tuning (generated tones at known detunings, ±2 cents), instrument
+ * families (held-out metrics of the training recipe, plus the shipped model on the corpus), and
+ * the speed of both stages.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { MusicAnalyzer, type MusicAnalysisSection } from '../src/analysis/music/index.js';
+import {
+  InstrumentationAnalyzer,
+  loadInstrumentationModel,
+  type InstrumentationSection,
+} from '../src/analysis/instrumentation/index.js';
+import { runAnalyzersOffline } from '../src/analysis/music/offline.js';
+import type { Analyzer } from '../src/analysis/analyzer.js';
+import { startDecode } from '../src/audio/decode.js';
+import { clickTrack, concat, tone } from '../test/helpers/fixtures.js';
+import {
+  PITCH_NAMES,
+  drumPattern,
+  harmonicTone,
+  midiToHz,
+  progression,
+} from '../test/analysis/music/music-fixtures.js';
+import { markdownTable, type Evaluation } from './common.js';
+
+const SR = 16000;
+
+async function decode(path: string): Promise<Float32Array> {
+  const d = startDecode(path, { analysisRateHz: SR });
+  const chunks: Float32Array[] = [];
+  for await (const c of d.analysis) chunks.push(c.slice());
+  await d.done;
+  return concat(...chunks);
+}
+
+async function music(x: Float32Array): Promise<MusicAnalysisSection> {
+  return (await runAnalyzersOffline([new MusicAnalyzer()], x, SR))[
+    'music_analysis'
+  ] as MusicAnalysisSection;
+}
+
+type TempoVerdict = 'correct' | 'octave' | 'wrong' | 'none';
+
+/** Within 4 % of a reference (correct), of 2×, ½×, 3× or ⅓× it (octave), or neither. */
+function judgeTempo(bpm: number | undefined, refs: readonly number[]): TempoVerdict {
+  if (!bpm) return 'none';
+  if (refs.some((r) => Math.abs(bpm / r - 1) <= 0.04)) return 'correct';
+  if (refs.some((r) => [2, 0.5, 3, 1 / 3].some((k) => Math.abs(bpm / (r * k) - 1) <= 0.04)))
+    return 'octave';
+  return 'wrong';
+}
+
+/** Ascending-descending scale (harmonic minor for minor keys) with a long tonic at both ends. */
+function scale(tonic: number, minor: boolean): Float32Array {
+  const steps = minor ? [0, 2, 3, 5, 7, 8, 11, 12] : [0, 2, 4, 5, 7, 9, 11, 12];
+  const root = 60 + ((tonic + 6) % 12) - 6;
+  const seq = [...steps, ...steps.slice(0, -1).reverse()];
+  return concat(
+    ...seq.map((s, i) =>
+      harmonicTone(midiToHz(root + s), i === 0 || i === seq.length - 1 ? 1.2 : 0.4, SR, 0.3),
+    ),
+  );
+}
+
+function pct(n: number, d: number): string {
+  return d ? `${((100 * n) / d).toFixed(0)} % (${n}/${d})` : 'n/a';
+}
+
+async function evaluateTempo(corpus: string): Promise<string> {
+  const rows: (string | number)[][] = [];
+  const tally = { generated: [0, 0, 0], corpus: [0, 0, 0] };
+  const add = (
+    kind: 'generated' | 'corpus',
+    name: string,
+    refs: number[],
+    s: MusicAnalysisSection,
+  ): void => {
+    const v = judgeTempo(s.tempo?.bpm, refs);
+    const t = tally[kind];
+    t[2]!++;
+    if (v === 'correct') t[0]!++;
+    else if (v === 'octave') t[1]!++;
+    rows.push([kind, name, refs.join(' or '), s.tempo?.bpm ?? '—', s.tempo?.confidence ?? '—', v]);
+  };
+  for (const bpm of [60, 75, 90, 105, 120, 135, 150, 170, 190]) {
+    add('generated', `clicks ${bpm} BPM, 20 s`, [bpm], await music(clickTrack(bpm, 20, SR)));
+  }
+  for (const bpm of [80, 100, 128, 160, 174]) {
+    add('generated', `drum pattern ${bpm} BPM, 20 s`, [bpm], await music(drumPattern(bpm, 20, SR)));
+  }
+  add(
+    'corpus',
+    'tempo/madmom__sample.wav',
+    [87.5, 175],
+    await music(await decode(join(corpus, 'tempo/madmom__sample.wav'))),
+  );
+  add(
+    'corpus',
+    'music/sorohan-solo-trumpet-90bpm-F.ogg',
+    [90],
+    await music(await decode(join(corpus, 'music/sorohan-solo-trumpet-90bpm-F.ogg'))),
+  );
+  const dir = join(corpus, 'heritage/classical_music');
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.tempo.txt'))
+    .sort()) {
+    const ref = Number(readFileSync(join(dir, f), 'utf8').trim());
+    const audio = readdirSync(dir).find(
+      (n) => n.startsWith(f.replace('.tempo.txt', '.')) && !n.endsWith('.txt'),
+    );
+    if (!audio) continue;
+    add(
+      'corpus',
+      `classical_music/${audio}`,
+      [Math.round(ref * 100) / 100],
+      await music(await decode(join(dir, audio))),
+    );
+  }
+  const table = markdownTable(
+    ['set', 'signal', 'reference BPM', 'estimated BPM', 'confidence', 'verdict'],
+    rows,
+  );
+  const summary = markdownTable(
+    ['set', 'within 4 %', 'octave error (×2, ×½, ×3, ×⅓)', 'target'],
+    [
+      [
+        'generated click/drum fixtures',
+        pct(tally.generated[0]!, tally.generated[2]!),
+        pct(tally.generated[1]!, tally.generated[2]!),
+        'all right',
+      ],
+      [
+        'corpus annotations',
+        pct(tally.corpus[0]!, tally.corpus[2]!),
+        pct(tally.corpus[1]!, tally.corpus[2]!),
+        'within 4 % or an octave, reported',
+      ],
+    ],
+  );
+  console.log(summary + '\n\n' + table);
+  return `### Tempo\n\n${summary}\n\n${table}`;
+}
+
+async function evaluateKey(corpus: string): Promise<string> {
+  let progOk = 0;
+  let scaleOk = 0;
+  const misses: string[] = [];
+  for (const minor of [false, true]) {
+    for (let t = 0; t < 12; t++) {
+      const want = `${PITCH_NAMES[t]} ${minor ? 'minor' : 'major'}`;
+      // Every third progression detuned (−25 / +15 cents) to exercise the tuning correction.
+      const a4 = t % 3 === 1 ? 440 * 2 ** (-25 / 1200) : t % 3 === 2 ? 440 * 2 ** (15 / 1200) : 440;
+      const p = await music(progression(t, minor, SR, 1, a4));
+      if (p.key?.label === want) progOk++;
+      else misses.push(`progression ${want} → ${p.key?.label}`);
+      const s = await music(scale(t, minor));
+      if (s.key?.label === want) scaleOk++;
+      else misses.push(`scale ${want} → ${s.key?.label}`);
+    }
+  }
+  const facts: (string | number)[][] = [];
+  for (const [rel, want] of [
+    ['music/brahms-hungarian-dance-5.ogg', 'F# minor'],
+    ['music/sorohan-solo-trumpet-90bpm-F.ogg', 'F (major)'],
+  ] as const) {
+    const s = await music(await decode(join(corpus, rel)));
+    const ok = want.startsWith('F (') ? s.key?.key === 'F' : s.key?.label === want;
+    facts.push([
+      rel,
+      want,
+      s.key?.label ?? '—',
+      s.key?.correlation ?? '—',
+      s.key?.runner_up.label ?? '—',
+      ok ? 'right' : 'wrong',
+    ]);
+  }
+  const summary = markdownTable(
+    ['fixture set', 'right', 'target'],
+    [
+      [
+        'I–IV–V–I / i–iv–V–i progressions, 24 keys (8 at −25 cents, 8 at +15 cents)',
+        pct(progOk, 24),
+        '100 %',
+      ],
+      ['major / harmonic-minor scales, 24 keys', pct(scaleOk, 24), '100 %'],
+    ],
+  );
+  const factTable = markdownTable(
+    ['corpus file', 'known key', 'estimated', 'correlation', 'runner-up', 'verdict'],
+    facts,
+  );
+  const text = `${summary}\n\n${misses.length ? `Misses: ${misses.join('; ')}\n\n` : ''}${factTable}`;
+  console.log(text);
+  return `### Key\n\n${text}`;
+}
+
+async function evaluateTuning(): Promise<string> {
+  const rows: (string | number)[][] = [];
+  let within = 0;
+  let n = 0;
+  let worst = 0;
+  for (const [name, make] of [
+    ['sine A4', (f: number) => tone(f, 4, SR, 0.5)],
+    ['harmonic A3', (f: number) => harmonicTone(f / 2, 4, SR)],
+    ['harmonic C5', (f: number) => harmonicTone(f * 2 ** (3 / 12), 4, SR)],
+    ['sine E4', (f: number) => tone(f * 2 ** (-5 / 12), 4, SR, 0.5)],
+  ] as const) {
+    const errs: string[] = [];
+    for (const cents of [-45, -30, -17, -5, 0, 5, 17, 30, 45]) {
+      const s = await music(make(440 * 2 ** (cents / 1200)));
+      const err = (s.tuning?.deviation_cents ?? NaN) - cents;
+      n++;
+      if (Math.abs(err) <= 2) within++;
+      worst = Math.max(worst, Math.abs(err));
+      errs.push(`${cents > 0 ? '+' : ''}${cents}: ${err.toFixed(2)}`);
+    }
+    rows.push([name, errs.join(', ')]);
+  }
+  const summary = markdownTable(
+    ['tones at 9 detunings × 4 signals', 'within ±2 cents', 'worst |error| (cents)', 'target'],
+    [[`${n} tones`, pct(within, n), worst.toFixed(2), '±2 cents']],
+  );
+  const table = markdownTable(['signal', 'error (cents) per detuning'], rows);
+  console.log(summary + '\n\n' + table);
+  return `### Tuning\n\n${summary}\n\n${table}`;
+}
+
+/** Corpus files with a known instrument family (those marked * were training sources). */
+const FAMILY_FACTS: readonly [string, string, boolean][] = [
+  ['music/brahms-hungarian-dance-5.ogg', 'strings', true],
+  ['heritage/classical_music/bachvln__minji-kim_bwv1003_mov4.opus', 'strings', false],
+  ['music/sorohan-solo-trumpet-90bpm-F.ogg', 'brass', true],
+  ['music/orsa-pistachio-ragtime.ogg', 'keyboard', true],
+  ['music/admiralbob-choice-drum-bass.ogg', 'percussion', true],
+  ['heritage/opera/spatialaudio__singing.wav', 'voice', true],
+  ['heritage/religious_chant/sms__tibetan-chant.wav', 'voice', false],
+  ['speech/librispeech-3436-172162-0000.ogg', 'voice', false],
+  ['conversation/ami-trn05.wav', 'voice', false],
+];
+
+async function evaluateInstruments(corpus: string): Promise<string> {
+  const model = loadInstrumentationModel();
+  const rep = model.training_report as {
+    data?: { sources?: unknown; windows?: unknown };
+    held_out?: {
+      per_family: Record<
+        string,
+        { precision: number; recall: number; f1: number; positives: number }
+      >;
+      macro_f1: number;
+      window_top1_accuracy: number;
+      source_top1_accuracy: number;
+      source_top1_n: number;
+      source_errors: string[];
+    };
+    held_out_recordings_only?: {
+      source_top1_accuracy: number;
+      source_top1_n: number;
+      window_top1_accuracy: number;
+    };
+  };
+  const h = rep.held_out;
+  const parts: string[] = [
+    `Model ${model.model_version}; data ${JSON.stringify(rep.data?.sources)}; windows ${JSON.stringify(rep.data?.windows)}.`,
+  ];
+  if (h) {
+    parts.push(
+      markdownTable(
+        ['family', 'precision', 'recall', 'F1', 'held-out positive windows'],
+        Object.entries(h.per_family).map(([f, m]) => [f, m.precision, m.recall, m.f1, m.positives]),
+      ),
+      markdownTable(
+        ['held-out (by source)', 'value'],
+        [
+          ['macro F1 (windows, per-family thresholds)', h.macro_f1],
+          ['top-1 accuracy, single-family windows', h.window_top1_accuracy],
+          [`top-1 accuracy, single-family sources (${h.source_top1_n})`, h.source_top1_accuracy],
+          [
+            `top-1 accuracy, real recordings only (${rep.held_out_recordings_only?.source_top1_n ?? 0} sources)`,
+            rep.held_out_recordings_only?.source_top1_accuracy ?? 'n/a',
+          ],
+        ],
+      ),
+      `Held-out sources misclassified: ${h.source_errors.join('; ') || 'none'}.`,
+    );
+  }
+  const rows: (string | number)[][] = [];
+  let ok = 0;
+  for (const [rel, fam, inTraining] of FAMILY_FACTS) {
+    const out = await runAnalyzersOffline(
+      [new InstrumentationAnalyzer()],
+      await decode(join(corpus, rel)),
+      SR,
+    );
+    const s = out['instrumentation'] as InstrumentationSection;
+    const top = s.tags?.[0];
+    if (top?.family === fam) ok++;
+    rows.push([
+      `${basename(rel)}${inTraining ? ' *' : ''}`,
+      fam,
+      s.tags
+        ?.slice(0, 3)
+        .map((t) => `${t.family} ${t.score}`)
+        .join(', ') ??
+        s.reason ??
+        '—',
+      top?.family === fam ? 'right' : 'wrong',
+    ]);
+  }
+  parts.push(
+    `Shipped model on corpus recordings (top-1 right ${pct(ok, FAMILY_FACTS.length)}; * = a training source of the shipped model, so not a held-out measure):`,
+    markdownTable(['file', 'family', 'top-3 tags', 'verdict'], rows),
+  );
+  const text = parts.join('\n\n');
+  console.log(text);
+  return `### Instrument families\n\n${text}`;
+}
+
+async function evaluateSpeed(corpus: string): Promise<string> {
+  const files = [
+    'music/orsa-pistachio-ragtime.ogg',
+    'music/brahms-hungarian-dance-5.ogg',
+    'heritage/classical_music/bachvln__john-garner_bwv1002_mov6.mp3',
+  ];
+  const audio = await Promise.all(files.map((f) => decode(join(corpus, f))));
+  const sec = audio.reduce((s, a) => s + a.length, 0) / SR;
+  const time = async (make: () => Analyzer[]): Promise<number> => {
+    // One warm-up on a short piece so JIT compilation does not count.
+    await runAnalyzersOffline(make(), audio[0]!.subarray(0, 10 * SR), SR);
+    const t0 = performance.now();
+    for (const a of audio) await runAnalyzersOffline(make(), a, SR);
+    return (performance.now() - t0) / 1000;
+  };
+  const tMusic = await time(() => [new MusicAnalyzer()]);
+  const tInstr = await time(() => [new InstrumentationAnalyzer()]);
+  const tBoth = await time(() => [new MusicAnalyzer(), new InstrumentationAnalyzer()]);
+  const table = markdownTable(
+    ['stage (framing + analyzer, decode excluded)', 'CPU s', '× real time (one core)'],
+    [
+      ['music (music_analysis)', tMusic.toFixed(2), (sec / tMusic).toFixed(0)],
+      ['instrumentation', tInstr.toFixed(2), (sec / tInstr).toFixed(0)],
+      ['both, sharing frames', tBoth.toFixed(2), (sec / tBoth).toFixed(0)],
+    ],
+  );
+  const text = `${sec.toFixed(0)} s of music (${files.map((f) => basename(f)).join(', ')}). Wall-clock on a shared machine, so a lower bound.\n\n${table}`;
+  console.log(text);
+  return `### Speed\n\n${text}`;
+}
+
+export const musicEvaluation: Evaluation = {
+  id: 'music',
+  title: 'Music descriptors and instrumentation',
+  async run(corpus: string): Promise<string> {
+    const parts = [
+      await evaluateTempo(corpus),
+      await evaluateKey(corpus),
+      await evaluateTuning(),
+      await evaluateInstruments(corpus),
+      await evaluateSpeed(corpus),
+    ];
+    return parts.join('\n\n');
+  },
+};
