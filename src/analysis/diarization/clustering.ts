@@ -218,7 +218,7 @@ export function clusterByCosine(
   let k = 1;
   let gapValue = 0;
   const maxK = Math.min(bounds.maxClusters, n);
-  if (n > 2 && maxK > 1) {
+  if (n > 2) {
     const deg = new Float64Array(n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) deg[i]! += Math.max(0, sim[i * n + j]!);
     const lap = new Float64Array(n * n);
@@ -229,7 +229,8 @@ export function clusterByCosine(
       }
     const ev = symmetricEigenvalues(lap, n);
     let best = -1;
-    for (let c = Math.max(1, bounds.minClusters); c <= maxK && c < n; c++) {
+    // unrestricted estimate, then clamped into the bounds (a gap beyond maxK still means "many")
+    for (let c = 1; c < Math.min(n, 50); c++) {
       const gap = ev[c]! - ev[c - 1]!;
       if (gap > best) {
         best = gap;

@@ -95,7 +95,7 @@ export function clusterGmmBic(
     return m;
   };
   const train = (): void => {
-    gmms = members().map((m, c) => trainDiagGmm(x, dim, subsample(m, 20000), gPer, 4));
+    gmms = members().map((m) => trainDiagGmm(x, dim, subsample(m, 20000), gPer, 4));
   };
   const score = (): void => {
     ll = new Float64Array(n * k);

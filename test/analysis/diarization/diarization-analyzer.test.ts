@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeDer } from '../../../src/analysis/diarization/der.js';
 import { isSonoError } from '../../../src/errors.js';
+import { validateAgainst } from '../../../src/pipeline/validate-report.js';
 import { runDiarization } from './drive.js';
 import { conversation, type SyntheticSpeaker } from './synthetic-speakers.js';
 
@@ -22,6 +23,8 @@ const ref = two.turns.map((t) => ({ speaker: `S${t.speaker}`, start: t.start, en
 test('two synthetic speakers: 2 found, turn boundaries within 0.5 s, low DER, per-speaker f0 and rate', async () => {
   const s = await runDiarization(two.samples);
   assert.equal(s.status, 'ok');
+  const v = validateAgainst('sections/speaker_recognition.schema.json', s);
+  assert.ok(v.valid, v.errors.join('; '));
   assert.equal(s.speech_source, 'energy'); // no voice_activity section given
   assert.equal(s.speakers_detected, 2);
   const turns = s.turns!;
