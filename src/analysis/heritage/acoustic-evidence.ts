@@ -3,8 +3,10 @@
  * carrier and the recording space. Computed over the shared 16 kHz frames with bounded memory
  * (histograms and a capped reservoir, never per-frame arrays).
  *
- * - band limitation: the 95 % spectral roll-off of loud frames (old discs, cylinders and broadcast
- *   lines rarely carry content above 4–6 kHz; modern masters reach the 8 kHz limit of this stream);
+ * - band limitation: the highest frequency at which the long-term average spectrum of the
+ *   non-silent frames stays within 60 dB of its peak (old discs, cylinders and broadcast lines
+ *   rarely carry content above 4–6 kHz; modern masters reach the 8 kHz limit of this stream). The
+ *   pipeline prefers the QC section's native-rate bandwidth when it ran;
  * - noise floor: the spread between loud and quiet frame levels (signal-to-noise in dB) and the
  *   spectral flatness of the quiet frames (broadband hiss is flat);
  * - impulsive noise: clicks/crackle rate (a frame ≥ 12 dB above both neighbours), typical of
@@ -21,7 +23,7 @@ const MAX_DECAYS = 4096;
 export interface AcousticEvidence {
   /** Frames analysed. */
   readonly frames: number;
-  /** 90th percentile of the 95 % roll-off frequency of loud frames, Hz (≤ 8000 at 16 kHz). */
+  /** Highest frequency within 60 dB of the long-term spectrum's peak, Hz (≤ 8000 at 16 kHz). */
   readonly bandwidth_hz: number;
   /** Level spread p95 − p10 of frame levels, dB: a proxy of signal-to-noise ratio. */
   readonly snr_db: number;
@@ -56,8 +58,7 @@ export class AcousticEvidenceCollector {
   private frames = 0;
   private readonly levelHist = new Float64Array(DB_BINS);
   private readonly flatnessSum = new Float64Array(DB_BINS);
-  private rolloffHist: Float64Array | undefined;
-  private rolloffTotal = 0;
+  private spectrumSum: Float64Array | undefined;
   private binHz = 0;
   private prev2 = -Infinity;
   private prev1 = -Infinity;
@@ -75,8 +76,8 @@ export class AcousticEvidenceCollector {
   onFrame(frame: Frame): void {
     const power = frame.power;
     const n = power.length;
-    if (this.rolloffHist === undefined) {
-      this.rolloffHist = new Float64Array(n);
+    if (this.spectrumSum === undefined) {
+      this.spectrumSum = new Float64Array(n);
       this.binHz = frame.config.sampleRateHz / frame.config.fftSize;
       this.hopSec = frame.config.hopSamples / frame.config.sampleRateHz;
     }
@@ -98,15 +99,9 @@ export class AcousticEvidenceCollector {
       const flatness = Math.exp(logSum / (n - 1)) / (total / (n - 1));
       this.flatnessSum[bin]! += flatness;
     }
-    if (db > -45 && total > 0) {
-      let acc = 0;
-      let k = 1;
-      for (; k < n; k++) {
-        acc += power[k]!;
-        if (acc >= 0.95 * total) break;
-      }
-      this.rolloffHist[Math.min(k, n - 1)]! += 1;
-      this.rolloffTotal++;
+    if (db > -60) {
+      const sum = this.spectrumSum;
+      for (let k = 0; k < n; k++) sum[k]! += power[k]!;
     }
 
     // clicks: the previous frame stood ≥ 12 dB above both of its neighbours
@@ -170,12 +165,23 @@ export class AcousticEvidenceCollector {
       flat += this.flatnessSum[b]!;
       flatCount += this.levelHist[b]!;
     }
-    const rollBin = this.rolloffHist ? histPercentile(this.rolloffHist, this.rolloffTotal, 0.9) : 0;
+    let edgeBin = 0;
+    if (this.spectrumSum) {
+      const sum = this.spectrumSum;
+      let peak = 0;
+      for (let k = 1; k < sum.length; k++) peak = Math.max(peak, sum[k]!);
+      for (let k = sum.length - 1; k > 0; k--) {
+        if (peak > 0 && sum[k]! >= peak * 1e-6) {
+          edgeBin = k;
+          break;
+        }
+      }
+    }
     const sorted = [...this.decays].sort((a, b) => a - b);
     const minutes = (total * this.hopSec) / 60;
     return {
       frames: total,
-      bandwidth_hz: Math.round(rollBin * this.binHz),
+      bandwidth_hz: Math.round(edgeBin * this.binHz),
       snr_db: nonSilent > 0 ? (p95 - p10) / 2 : 0,
       noise_flatness: flatCount > 0 ? flat / flatCount : 0,
       clicks_per_min: minutes > 0 ? this.clicks / minutes : 0,

@@ -232,14 +232,27 @@ export function buildDescriptors(sections: Obj, acoustic: AcousticEvidence): Des
     'dB/s energy decay',
     'acoustic',
   );
-  // 8 kHz (full band of the 16 kHz stream) → 0, 3 kHz → 1
-  add(
-    'band_limitation',
-    (8000 - acoustic.bandwidth_hz) / 5000,
-    acoustic.bandwidth_hz,
-    'Hz (95 % roll-off)',
-    'acoustic',
-  );
+  // Prefer QC's native-rate effective bandwidth (20 kHz → 0, 4 kHz → 1 on a log scale); else
+  // the 16 kHz stream's own (8 kHz, its full band → 0, 3 kHz → 1).
+  const qc = okSection(sections, 'quality_control');
+  const qcBandwidth = num(asObj(qc?.['bandwidth'])?.['effective_bandwidth_hz']);
+  if (qcBandwidth !== undefined && qcBandwidth > 0) {
+    add(
+      'band_limitation',
+      Math.log(20000 / qcBandwidth) / Math.log(5),
+      qcBandwidth,
+      'Hz (effective bandwidth)',
+      'quality_control',
+    );
+  } else {
+    add(
+      'band_limitation',
+      (8000 - acoustic.bandwidth_hz) / 5000,
+      acoustic.bandwidth_hz,
+      'Hz (within 60 dB of the peak)',
+      'acoustic',
+    );
+  }
   // 60 dB spread → 0 (clean), 20 dB → 1 (noisy); flat hiss adds to it
   add(
     'noise',
