@@ -267,36 +267,33 @@ export function rankKeys(
 }
 
 /**
- * Rough count of simultaneous notes in one frame: peaks below `maxHz` within `rangeDb` of the
- * strongest, taken from low to high frequency, each either explained as a harmonic (2..16, ±3 %)
- * of a note already found or counted as a new note. Capped at `maxNotes`. Vibrato and glides
- * inside the 256 ms frame smear partials and inflate the count; treat it as a coarse cue.
+ * Number of active pitch classes in one frame: peaks (within `rangeDb` of the strongest) credit
+ * their own pitch class and, with weight 0.6^(h−1), the pitch classes of f/h for h = 2..4, so a
+ * harmonic tone concentrates on its root; pitch classes reaching `ratio` × the maximum are counted.
+ * ≈ 1 for a single note, ≈ 3 for a triad; a coarse polyphony cue.
  */
-export function countSimultaneousNotes(
+export function countActivePitchClasses(
   peaks: readonly SpectralPeak[],
-  rangeDb = 25,
-  maxNotes = 8,
-  maxHz = 1500,
+  rangeDb = 40,
+  ratio = 0.5,
 ): number {
   let maxMag = 0;
   for (const p of peaks) maxMag = Math.max(maxMag, p.magnitude);
   if (!(maxMag > 0)) return 0;
   const thr = maxMag * 10 ** (-rangeDb / 20);
-  const notes: number[] = [];
+  const pc = new Float64Array(12);
   for (const p of peaks) {
-    if (p.magnitude < thr || p.freqHz > maxHz) continue;
-    let explained = false;
-    for (const f0 of notes) {
-      const h = Math.round(p.freqHz / f0);
-      if (h >= 1 && h <= 16 && Math.abs(p.freqHz / (h * f0) - 1) < 0.03) {
-        explained = true;
-        break;
-      }
-    }
-    if (!explained) {
-      notes.push(p.freqHz);
-      if (notes.length >= maxNotes) break;
+    if (p.magnitude < thr) continue;
+    let w = p.magnitude;
+    for (let h = 1; h <= 4; h++) {
+      const midi = 69 + 12 * Math.log2(p.freqHz / h / 440);
+      pc[((Math.round(midi) % 12) + 12) % 12]! += w;
+      w *= 0.6;
     }
   }
-  return notes.length;
+  let max = 0;
+  for (const v of pc) max = Math.max(max, v);
+  let n = 0;
+  for (const v of pc) if (v >= ratio * max) n++;
+  return n;
 }

@@ -16,7 +16,7 @@ import {
   PC_BINS,
   TUNING_BINS,
   accumulatePitchClassPeaks,
-  countSimultaneousNotes,
+  countActivePitchClasses,
   estimateTuningCents,
   findSpectralPeaks,
   foldChroma,
@@ -140,7 +140,7 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
   private readonly spectralSums = new GrowableFloat32(7 * 256);
   // Per second: PC_BINS + TUNING_BINS histogram values.
   private readonly harmonicHist = new GrowableFloat32((PC_BINS + TUNING_BINS) * 256);
-  // Per chroma frame: simultaneous notes (255 = silent).
+  // Per chroma frame: active pitch classes (255 = silent).
   private readonly notes = new GrowableUint8(1024);
   private readonly peaks: SpectralPeak[] = [];
   private readonly pcScratch = new Float64Array(PC_BINS);
@@ -218,7 +218,7 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
     }
     const c = frame.config;
     findSpectralPeaks(frame.power, c.sampleRateHz, c.fftSize, 50, 5000, 60, this.peaks);
-    this.notes.push(countSimultaneousNotes(this.peaks));
+    this.notes.push(countActivePitchClasses(this.peaks));
     this.pcScratch.fill(0);
     this.tuneScratch.fill(0);
     accumulatePitchClassPeaks(this.peaks, this.pcScratch, this.tuneScratch, 1);
