@@ -7,8 +7,10 @@ import { CommanderError } from 'commander';
 import { isSonoError } from '../errors.js';
 import { EXIT_FAILURES, EXIT_USAGE, UsageError, type CliCommand } from './command.js';
 import { analyzeCommand } from './commands/analyze.js';
+import { apikeyCommand } from './commands/apikey.js';
 import { probeCommand } from './commands/probe.js';
 import { trainCommand } from './commands/train.js';
+import { userCommand } from './commands/user.js';
 import { validateCommand } from './commands/validate.js';
 import { buildProgram } from './program.js';
 
@@ -17,6 +19,8 @@ const COMMANDS: readonly CliCommand[] = [
   probeCommand,
   validateCommand,
   trainCommand,
+  userCommand,
+  apikeyCommand,
 ];
 
 async function main(argv: readonly string[]): Promise<number> {
