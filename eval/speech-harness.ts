@@ -64,7 +64,24 @@ export async function driveAnalyzers(
   options: AnalyzerContext['options'] = {},
   blockSamples = 16384,
 ): Promise<DriveResult> {
-  const durationSec = samples.length / RATE_HZ;
+  function* blocks(): Generator<Float32Array> {
+    for (let off = 0; off < samples.length; off += blockSamples) {
+      yield samples.subarray(off, Math.min(samples.length, off + blockSamples));
+    }
+  }
+  return driveAnalyzersStream(makeAnalyzers, blocks(), samples.length / RATE_HZ, options);
+}
+
+/**
+ * Same as driveAnalyzers over a stream of blocks (any lengths), so benchmarks can feed hours of
+ * audio without holding it. `durationSec` is the stream's total duration (for AudioInfo).
+ */
+export async function driveAnalyzersStream(
+  makeAnalyzers: (ctx: AnalyzerContext) => Analyzer[],
+  blocks: Iterable<Float32Array>,
+  durationSec: number,
+  options: AnalyzerContext['options'] = {},
+): Promise<DriveResult> {
   const ctx: AnalyzerContext = {
     audioInfo: memoryAudioInfo(durationSec),
     analysisRateHz: RATE_HZ,
@@ -99,9 +116,12 @@ export async function driveAnalyzers(
     }
   }
   let framingMs = 0;
-  for (let off = 0; off < samples.length; off += blockSamples) {
-    const block = samples.subarray(off, Math.min(samples.length, off + blockSamples));
+  let off = 0;
+  let total = 0;
+  for (const block of blocks) {
     for (const a of analyzers) if (a.onSamples) await timed(a, () => a.onSamples!(block, off));
+    off += block.length;
+    total += block.length;
     for (const { framer } of framers.values()) {
       const t = performance.now();
       framer.push(block);
@@ -110,9 +130,14 @@ export async function driveAnalyzers(
   }
   for (const { framer } of framers.values()) framer.flush();
   const sections: Record<string, unknown> = {};
+  const decodedSec = total / RATE_HZ;
   for (const a of analyzers) {
     const t = performance.now();
-    sections[a.section] = (await a.finish({ ...ctx, durationSec, sections })) as SectionBase;
+    sections[a.section] = (await a.finish({
+      ...ctx,
+      durationSec: decodedSec,
+      sections,
+    })) as SectionBase;
     ms[a.section] = (ms[a.section] ?? 0) + performance.now() - t;
   }
   ms['(framing+frames)'] = framingMs;

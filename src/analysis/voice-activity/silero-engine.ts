@@ -100,6 +100,72 @@ class SileroVadEngine implements VadEngine {
     this.gatedRun = 0;
   }
 
+  async processIndependent(chunks: readonly Float32Array[]): Promise<Float32Array[]> {
+    const B = chunks.length;
+    const W = CONTEXT + WINDOW;
+    for (const c of chunks) {
+      if (c.length % WINDOW !== 0) {
+        throw new SonoError('SONO_ERR_INVALID_PARAMETER', {
+          name: 'chunk.length',
+          detail: `${c.length} is not a multiple of ${WINDOW}`,
+        });
+      }
+    }
+    const outs = chunks.map((c) => new Float32Array(c.length / WINDOW));
+    if (B === 0) return outs;
+    const steps = Math.max(...outs.map((o) => o.length));
+    const input = new Float32Array(B * W);
+    let state = new Float32Array(B * 128 * 2);
+    const gated = new Int32Array(B);
+    const active = new Uint8Array(B);
+    for (let t = 0; t < steps; t++) {
+      let anyActive = false;
+      for (let b = 0; b < B; b++) {
+        const row = b * W;
+        // Context: the previous window's last CONTEXT samples (zeros at a chunk's start).
+        input.copyWithin(row, row + WINDOW, row + W);
+        if (t === 0) input.fill(0, row, row + CONTEXT);
+        const c = chunks[b]!;
+        active[b] = 0;
+        if (t >= outs[b]!.length) {
+          input.fill(0, row + CONTEXT, row + W);
+          continue;
+        }
+        const win = c.subarray(t * WINDOW, (t + 1) * WINDOW);
+        input.set(win, row + CONTEXT);
+        let e = 0;
+        for (let i = 0; i < WINDOW; i++) e += win[i]! * win[i]!;
+        if (Math.sqrt(e / WINDOW) < this.gateRms) {
+          gated[b] = gated[b]! + 1;
+          if (gated[b] === GATE_RESET_WINDOWS) {
+            // State layout [2, B, 128]: lane b's two 128-float slices.
+            state.fill(0, b * 128, (b + 1) * 128);
+            state.fill(0, (B + b) * 128, (B + b + 1) * 128);
+          }
+        } else {
+          gated[b] = 0;
+          active[b] = 1;
+          anyActive = true;
+        }
+      }
+      if (!anyActive) continue;
+      const feeds: Record<string, OnnxTensor> = {
+        input: new OnnxTensor('float32', input, [B, W]),
+        state: new OnnxTensor('float32', state, [2, B, 128]),
+      };
+      if (this.srTensor) feeds['sr'] = this.srTensor;
+      const r = await this.session.run(feeds);
+      const prob = r[this.outputProb]!.data as Float32Array;
+      state = Float32Array.from(r[this.outputState]!.data as Float32Array);
+      for (let b = 0; b < B; b++) {
+        if (!active[b]) continue;
+        outs[b]![t] = prob[b]!;
+        this.inferenceCount++;
+      }
+    }
+    return outs;
+  }
+
   async process(samples: Float32Array): Promise<Float32Array> {
     if (samples.length % WINDOW !== 0) {
       throw new SonoError('SONO_ERR_INVALID_PARAMETER', {

@@ -21,6 +21,13 @@ export interface VadEngine {
    * @returns one speech probability in [0, 1] per window (length samples.length / windowSamples).
    */
   process(samples: Float32Array): Promise<Float32Array>;
+  /**
+   * Optional batched scoring of independent streams: each chunk is scored from a fresh state, all
+   * chunks in lockstep through one network call per window position (much cheaper per window than
+   * `process`). Chunk lengths must be multiples of `windowSamples`; they may differ.
+   * @returns one probability array per chunk.
+   */
+  processIndependent?(chunks: readonly Float32Array[]): Promise<Float32Array[]>;
   /** Forgets the stream state (call between files). */
   reset(): void;
 }

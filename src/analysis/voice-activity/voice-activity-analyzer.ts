@@ -98,6 +98,17 @@ export function validateVoiceActivityOptions(o: VoiceActivityOptions): void {
   }
 }
 
+/**
+ * Batched scoring: the stream is buffered LANES × LANE_WINDOWS windows at a time (16 × 8.192 s =
+ * 131 s, 8.4 MB of float32) and scored as 16 independent streams in one network call per window
+ * position, 3–4× cheaper per window than one stream at a time (measured: 86 vs 298 µs of CPU per
+ * window). Each lane re-reads WARMUP_WINDOWS (1 s) before its start so its state has settled
+ * (with 0.5 s the conversation F1 dropped by 0.01; with 1 s it matches one-stream scoring).
+ */
+const LANES = 16;
+const LANE_WINDOWS = 256;
+const WARMUP_WINDOWS = 32;
+
 /** Growable Uint8 buffer (doubling), for the per-frame track. */
 class U8Track {
   private buf = new Uint8Array(4096);
@@ -121,6 +132,9 @@ class VoiceActivityAnalyzer implements Analyzer<VoiceActivitySection> {
   readonly version = VOICE_ACTIVITY_ANALYZER_VERSION;
   private engine: VadEngine | undefined;
   private pending: Float32Array = new Float32Array(0);
+  private lanes: Float32Array | undefined;
+  private filled = 0;
+  private carry: Float32Array = new Float32Array(0);
   private readonly track = new U8Track();
 
   constructor(private readonly opts: VoiceActivityOptions) {
@@ -147,16 +161,78 @@ class VoiceActivityAnalyzer implements Analyzer<VoiceActivitySection> {
 
   async onSamples(block: Float32Array): Promise<void> {
     const engine = this.engine!;
-    const w = engine.windowSamples;
-    let data = block;
-    if (this.pending.length > 0) {
-      data = new Float32Array(this.pending.length + block.length);
-      data.set(this.pending);
-      data.set(block, this.pending.length);
+    if (!engine.processIndependent) {
+      // Sequential engine: score whole windows as they come.
+      const w = engine.windowSamples;
+      let data = block;
+      if (this.pending.length > 0) {
+        data = new Float32Array(this.pending.length + block.length);
+        data.set(this.pending);
+        data.set(block, this.pending.length);
+      }
+      const usable = data.length - (data.length % w);
+      if (usable > 0) this.store(await engine.process(data.subarray(0, usable)));
+      this.pending = data.slice(usable);
+      return;
     }
-    const usable = data.length - (data.length % w);
-    if (usable > 0) this.store(await engine.process(data.subarray(0, usable)));
-    this.pending = data.slice(usable);
+    // Batched engine: fill the lane buffer, score it when full.
+    let off = 0;
+    while (off < block.length) {
+      const buf = this.laneBuffer();
+      const n = Math.min(block.length - off, buf.length - this.filled);
+      buf.set(block.subarray(off, off + n), this.filled);
+      this.filled += n;
+      off += n;
+      if (this.filled === buf.length) await this.flushLanes(false);
+    }
+  }
+
+  private laneBuffer(): Float32Array {
+    const w = this.engine!.windowSamples;
+    this.lanes ??= new Float32Array(LANES * LANE_WINDOWS * w);
+    return this.lanes;
+  }
+
+  /**
+   * Scores the lane buffer as LANES independent streams. Each lane is preceded by WARMUP_WINDOWS
+   * of the audio before it (from the previous lane or buffer), whose outputs are dropped, so the
+   * network state has settled when the lane's own windows start. At the end of the file the last
+   * partial window is zero-padded.
+   */
+  private async flushLanes(final: boolean): Promise<void> {
+    const engine = this.engine!;
+    const w = engine.windowSamples;
+    const buf = this.laneBuffer();
+    let filled = this.filled;
+    if (final && filled % w !== 0) {
+      buf.fill(0, filled, filled + (w - (filled % w)));
+      filled += w - (filled % w);
+    }
+    const nWin = filled / w;
+    if (nWin === 0) return;
+    const laneWin = final ? Math.max(1, Math.ceil(nWin / LANES)) : LANE_WINDOWS;
+    const warm = WARMUP_WINDOWS * w;
+    const chunks: Float32Array[] = [];
+    const drop: number[] = [];
+    for (let s = 0; s < nWin; s += laneWin) {
+      const e = Math.min(nWin, s + laneWin);
+      const a = s * w;
+      if (a >= warm) {
+        chunks.push(buf.subarray(a - warm, e * w));
+        drop.push(WARMUP_WINDOWS);
+      } else {
+        // First lane of a buffer: the warm-up comes from the end of the previous buffer.
+        const c = new Float32Array(this.carry.length + e * w - a);
+        c.set(this.carry);
+        c.set(buf.subarray(a, e * w), this.carry.length);
+        chunks.push(c);
+        drop.push(this.carry.length / w);
+      }
+    }
+    const outs = await engine.processIndependent!(chunks);
+    outs.forEach((o, k) => this.store(o.subarray(drop[k]!)));
+    this.carry = buf.slice(Math.max(0, filled - warm), filled);
+    this.filled = 0;
   }
 
   private store(probs: Float32Array): void {
@@ -165,7 +241,9 @@ class VoiceActivityAnalyzer implements Analyzer<VoiceActivitySection> {
 
   async finish(ctx: FinishContext): Promise<VoiceActivitySection> {
     const engine = this.engine!;
-    if (this.pending.length > 0) {
+    if (engine.processIndependent) {
+      await this.flushLanes(true);
+    } else if (this.pending.length > 0) {
       const last = new Float32Array(engine.windowSamples);
       last.set(this.pending);
       this.store(await engine.process(last));

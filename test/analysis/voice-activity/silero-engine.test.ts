@@ -104,3 +104,24 @@ test('corpus: read speech is mostly speech, orchestral music is not', async (t) 
   const music = await run('music/brahms-hungarian-dance-5.ogg');
   assert.ok(music.speech_ratio < 0.2, `music speech ratio ${music.speech_ratio}`);
 });
+
+test('batched independent streams score like one stream each (same model, same state)', async (t) => {
+  const corpus = corpusOrSkip(t);
+  if (!corpus) return;
+  const x = windows(
+    (await decodeMono16k(join(corpus, 'speech/librispeech-3436-172162-0000.ogg'))).subarray(
+      0,
+      5 * SR,
+    ),
+  );
+  const half = x.subarray(0, 2.56 * SR);
+  const seqA = await (await createSileroVadEngine()).process(x);
+  const seqB = await (await createSileroVadEngine()).process(half);
+  const engine = await createSileroVadEngine();
+  const [a, b] = await engine.processIndependent!([x, half]);
+  assert.equal(a!.length, seqA.length);
+  assert.equal(b!.length, seqB.length);
+  for (let i = 0; i < a!.length; i++) assert.ok(Math.abs(a![i]! - seqA[i]!) < 1e-4, `window ${i}`);
+  for (let i = 0; i < b!.length; i++) assert.ok(Math.abs(b![i]! - seqB[i]!) < 1e-4, `window ${i}`);
+  assert.ok(Math.max(...a!) > 0.9, 'speech is detected');
+});
