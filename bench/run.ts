@@ -17,7 +17,26 @@ import { join } from 'node:path';
 import { resolveFfmpeg } from '../src/audio/ffmpeg-path.js';
 import { PROCESSING_TYPES, STAGES, type ProcessingType } from '../src/pipeline/stages.js';
 import { corpusAudioFiles, corpusDir } from '../test/helpers/corpus.js';
-import type { MeasureRequest, MeasureResult } from './measure.js';
+
+interface MeasureRequest {
+  /** `decode`: the pipeline's ffmpeg decode, output discarded. */
+  readonly mode: 'decode' | 'analyze';
+  readonly files: readonly string[];
+  readonly type?: ProcessingType;
+}
+
+interface MeasureResult {
+  readonly wallSec: number;
+  readonly audioSec: number;
+  /** CPU of the Node process (ffmpeg, a separate process, excluded). */
+  readonly cpuSec: number;
+  /** Peak RSS of the Node process, MB. */
+  readonly maxRssMb: number;
+  /** Summed time inside each analyzer, ms, keyed `stage/analyzer`. */
+  readonly analyzers: Record<string, { stage: string; section: string; cpuMs: number }>;
+  readonly framingMs: number;
+  readonly failures: readonly string[];
+}
 
 const CACHE = 'bench/.cache';
 const TARGET_RATIO = 3;
@@ -120,6 +139,17 @@ interface Row {
   ratio?: number;
 }
 
+// Measurements run the compiled dist/ (as `sonoteca` does in production): build it first. tsc
+// emits even when some file in progress has type errors; what matters is that the JS exists.
+console.log('building dist/ …');
+spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+  stdio: 'ignore',
+});
+if (!existsSync('dist/pipeline/analyze-file.js')) {
+  console.error('build failed: dist/pipeline/analyze-file.js missing (run npm run build)');
+  process.exit(1);
+}
+
 const rows: Row[] = [];
 const inputs: { name: string; files: string[]; types: ProcessingType[] }[] = [];
 const corpus = corpusDir();
@@ -183,9 +213,10 @@ const stageTable = [
 ];
 for (const r of rows) {
   if (r.mode === 'decode only') continue;
-  stageTable.push(
-    `| ${r.input} | ${r.mode} | (shared framing) | | ${fmt(r.m.framingMs / 1000, 2)} | ${r.m.framingMs > 0 ? fmt(r.audioSec / (r.m.framingMs / 1000), 0) : '—'} |`,
-  );
+  if (r.m.framingMs >= 1)
+    stageTable.push(
+      `| ${r.input} | ${r.mode} | (shared framing) | | ${fmt(r.m.framingMs / 1000, 2)} | ${r.m.framingMs > 0 ? fmt(r.audioSec / (r.m.framingMs / 1000), 0) : '—'} |`,
+    );
   for (const [key, a] of Object.entries(r.m.analyzers)) {
     const sec = a.cpuMs / 1000;
     stageTable.push(
@@ -225,7 +256,7 @@ const md = [
   `Measured by \`npm run bench${args.length ? ` ${args.join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}, commit \`${commit}\`.`,
   `Machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, ${osType()} ${release()}, Node ${process.version}, ${ffmpegVersion}.`,
   '',
-  'Each row runs in its own child process (Node under tsx, so the RSS includes the TypeScript loader).',
+  'Each row runs in its own child process on the compiled `dist/` (as the `sonoteca` command runs).',
   '"decode only" is the pipeline\'s own ffmpeg decode (analysis stream + native stream), output discarded:',
   'the floor every analysis pays. "÷ decode-only" is analysis wall time over that floor. Peak RSS is the',
   'Node process (ffmpeg runs as a separate process with its own small, constant footprint).',
