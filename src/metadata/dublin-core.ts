@@ -127,22 +127,27 @@ function pickText(obj: Dict | undefined, paths: readonly string[]): string | und
   return undefined;
 }
 
-function speechFraction(report: Report): number | undefined {
-  const va = section(report, 'voice_activity');
-  const f = pick(va, ['speech_ratio', 'speech_fraction', 'summary.speech_ratio']);
-  if (f !== undefined) return f;
-  const sec = pick(va, ['speech_sec', 'speech_duration_sec', 'summary.speech_sec']);
-  const dur = report.audio_info.decoded_duration;
-  return sec !== undefined && dur > 0 ? sec / dur : undefined;
+/** Ratio of a label in the segmentation summary (`summary.<label>.ratio`), when it ran. */
+function segmentRatio(report: Report, labels: readonly string[]): number | undefined {
+  const seg = section(report, 'segmentation');
+  if (!seg) return undefined;
+  let sum = 0;
+  let found = false;
+  for (const l of labels) {
+    const r = pick(seg, [`summary.${l}.ratio`]);
+    if (r !== undefined) {
+      sum += r;
+      found = true;
+    }
+  }
+  return found ? sum : undefined;
 }
 
-function musicFraction(report: Report): number | undefined {
-  const seg = section(report, 'segmentation');
-  const f = pick(seg, ['music_ratio', 'summary.music_ratio', 'proportions.music']);
-  if (f !== undefined) return f;
-  const sec = pick(seg, ['music_sec', 'summary.music_sec']);
-  const dur = report.audio_info.decoded_duration;
-  return sec !== undefined && dur > 0 ? sec / dur : undefined;
+function speechFraction(report: Report): { ratio: number; from: string } | undefined {
+  const seg = segmentRatio(report, ['speech', 'speech_over_music']);
+  if (seg !== undefined) return { ratio: seg, from: 'segmentation' };
+  const va = pick(section(report, 'voice_activity'), ['speech_ratio']);
+  return va !== undefined ? { ratio: va, from: 'voice_activity' } : undefined;
 }
 
 /** Cultural tags derived from the sections present; never invented. */
@@ -153,14 +158,14 @@ export function deriveCulturalTags(report: Report): CulturalTags {
   const languages: string[] = [];
   const sp = speechFraction(report);
   if (sp !== undefined) {
-    derived.add('voice_activity');
-    if (sp >= 0.1) content.push('speech');
+    derived.add(sp.from);
+    if (sp.ratio >= 0.1) content.push('speech');
   }
-  const mu = musicFraction(report);
-  if (mu !== undefined) {
-    derived.add('segmentation');
-    if (mu >= 0.1) content.push('music');
-  }
+  // Music and singing only from the segmentation: music analysis describes whatever it is given.
+  const mu = segmentRatio(report, ['music', 'speech_over_music', 'singing']);
+  if (mu !== undefined && mu >= 0.1) content.push('music');
+  const sing = segmentRatio(report, ['singing']);
+  if (sing !== undefined && sing >= 0.1) content.push('singing');
   const embedded = report.results.technical_metadata.embedded;
   const lang = findEmbedded(embedded, ['language', 'TLAN', 'ILNG', 'lang']);
   if (lang) {
@@ -174,12 +179,14 @@ export function deriveCulturalTags(report: Report): CulturalTags {
   }
   const speakers = pick(section(report, 'speaker_recognition'), ['speakers_detected']);
   if (speakers !== undefined) derived.add('speaker_recognition');
+  // Instrument families the instrumentation section marks present.
   const inst = section(report, 'instrumentation');
-  const families = inst?.['families'] ?? inst?.['instruments'];
-  if (Array.isArray(families)) {
-    for (const f of families) {
-      const name = typeof f === 'string' ? f : isDict(f) ? asText(f['name'] ?? f['label']) : '';
-      if (name) keywords.push(name);
+  const tagsList = inst?.['tags'];
+  if (Array.isArray(tagsList)) {
+    for (const t of tagsList) {
+      if (isDict(t) && t['present'] === true && typeof t['family'] === 'string') {
+        keywords.push(t['family']);
+      }
     }
     derived.add('instrumentation');
   }

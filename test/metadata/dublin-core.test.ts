@@ -159,3 +159,40 @@ test('an uncertain heritage prediction is not used as a subject', () => {
   assert.equal(mg.cultural_tags!.heritage_uncertain, true);
   assert.equal(mg.dublin_core!.subject, undefined);
 });
+
+test('content tags come from the segmentation summary (else VAD), instrument families from instrumentation', () => {
+  const summary = (speech: number, music: number, singing: number): Record<string, unknown> => ({
+    speech: { total_sec: speech * 90, ratio: speech },
+    music: { total_sec: music * 90, ratio: music },
+    speech_over_music: { total_sec: 0, ratio: 0 },
+    noise: { total_sec: 0, ratio: 0 },
+    silence: { total_sec: 0, ratio: 1 - speech - music - singing },
+    singing: { total_sec: singing * 90, ratio: singing },
+  });
+  const mg = buildMetadataGeneration(
+    reportWith(
+      {},
+      {
+        voice_activity: { status: 'ok', speech_ratio: 0.9 },
+        segmentation: { status: 'ok', summary: summary(0.05, 0.6, 0.3) },
+        instrumentation: {
+          status: 'ok',
+          tags: [
+            { family: 'strings', score: 0.9, coverage: 0.8, present: true },
+            { family: 'brass', score: 0.2, coverage: 0, present: false },
+          ],
+        },
+      },
+    ),
+  );
+  // Segmentation wins over VAD: 5 % speech is below the 10 % threshold.
+  assert.deepEqual(mg.cultural_tags!.content, ['music', 'singing']);
+  assert.deepEqual(mg.cultural_tags!.keywords, ['strings']);
+  assert.deepEqual(mg.cultural_tags!.derived_from, ['segmentation', 'instrumentation']);
+
+  const vadOnly = buildMetadataGeneration(
+    reportWith({}, { voice_activity: { status: 'ok', speech_ratio: 0.87 } }),
+  );
+  assert.deepEqual(vadOnly.cultural_tags!.content, ['speech']);
+  assert.deepEqual(vadOnly.cultural_tags!.derived_from, ['voice_activity']);
+});
