@@ -11,7 +11,7 @@
  * Memory: 53 floats per second of audio.
  */
 import type { Frame } from '../frames.js';
-import { computeSpectralShape } from '../../dsp/spectral-shape.js';
+import { spectralShapeOf } from '../music/frame-shape.js';
 import { computeSpectralFlux } from '../../dsp/onset.js';
 
 /** Per-frame values (see FEATURE_NAMES). */
@@ -66,7 +66,7 @@ export class InstrumentFeatureAccumulator {
     else this.prevMel = new Float32Array(mel.length);
     this.prevMel.set(mel);
     if (frame.rms < SILENCE_RMS) return;
-    const shape = computeSpectralShape(frame.power, frame.config.sampleRateHz);
+    const shape = spectralShapeOf(frame);
     if (!shape) return;
     const mfcc = frame.mfcc;
     const v = this.v;

@@ -5,7 +5,7 @@
  * file when there is none). See docs/MUSIC.md for the methods and their measured accuracy.
  *
  * Streaming and bounded: per 10 ms frame it keeps the onset strength (float32) and a broadband
- * byte; per 20 ms the f0 (float32) and periodicity byte; per 100 ms the short-term power; per
+ * byte; per 30 ms the f0 (float32) and periodicity byte; per 100 ms the short-term power; per
  * second the spectral-shape sums and a 120-bin pitch-class + 100-bin tuning histogram. About 2 kB
  * per second of audio (≈ 7 MB per hour); no samples are kept.
  */
@@ -32,7 +32,7 @@ import {
   trackBeats,
 } from '../../dsp/onset.js';
 import { YinPitchEstimator } from '../../dsp/pitch.js';
-import { computeSpectralShape } from '../../dsp/spectral-shape.js';
+import { spectralShapeOf } from './frame-shape.js';
 import { GrowableFloat32, GrowableUint8 } from './growable.js';
 import { selectMusicRegions, type TimeRegion } from './regions.js';
 import { analyseVoice, type VoiceDescriptors } from './voice.js';
@@ -60,8 +60,8 @@ export const MAX_LISTED_BEATS = 2000;
 const ONSET_GAMMA = 1;
 /** Frames quieter than this RMS (≈ −60 dBFS) are treated as silence. */
 const SILENCE_RMS = 1e-3;
-/** Pitch is estimated on every 2nd default frame (50 per second), enough for vibrato up to 10 Hz. */
-const PITCH_DECIMATION = 2;
+/** Pitch is estimated on every 3rd default frame (33 per second), enough for vibrato up to 10 Hz. */
+const PITCH_DECIMATION = 3;
 
 export interface KeyEstimate {
   readonly key: string;
@@ -196,7 +196,7 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
       }
     }
     if (rms >= SILENCE_RMS) {
-      const shape = computeSpectralShape(frame.power, frame.config.sampleRateHz);
+      const shape = spectralShapeOf(frame);
       if (shape) {
         const base = 7 * Math.floor(frame.centerSec);
         const s = this.spectralSums;
