@@ -354,7 +354,6 @@ for (const backend of BACKENDS) {
           await waitFor('child handler returned', () => has(child, 'returned', 'frozen'));
           await sleep(500);
           await w.close({ graceful: true });
-          if (process.env['DEBUG_QUEUE']) console.log(JSON.stringify(child.lines));
           assert.equal(has(child, 'completed', 'frozen'), false, 'child must not complete it');
           assert.equal(mine.length, 1);
           const c = await q.counts();

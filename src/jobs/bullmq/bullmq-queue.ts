@@ -7,7 +7,7 @@
  * Cancelling a running job sets a cancel flag key that every worker polls for its active jobs at
  * each heartbeat; the owner aborts the handler through `Worker.cancelJob`.
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { Redis, type RedisOptions } from 'ioredis';
 import {
   Queue,
@@ -79,6 +79,22 @@ async function queueOp<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** How long an operation waits for a (re)connection in progress before failing. */
+const CONNECT_GRACE_MS = 1000;
+
+/** Closing while Redis is away must not hang shutdown. */
+const CLOSE_TIMEOUT_MS = 3000;
+
+async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  await Promise.race([
+    p.then(
+      () => undefined,
+      () => undefined,
+    ),
+    sleep(ms),
+  ]);
+}
+
 /** Failure reasons travel through Redis as text: `[CODE] message`. */
 function encodeReason(e: JobErrorInfo): string {
   return `[${e.code}] ${e.message}`;
@@ -103,7 +119,6 @@ class BullmqQueue extends EventEmitter implements JobQueue {
   readonly prefix: string;
   readonly connection: RedisOptions;
   readonly queue: Queue;
-  private readonly events: QueueEvents;
   /** Control connection: ping and cancel flags; fails fast while Redis is away. */
   readonly control: Redis;
   private readonly workers = new Set<BullmqWorker>();
@@ -128,26 +143,91 @@ class BullmqQueue extends EventEmitter implements JobQueue {
     });
     this.control.on('error', () => undefined); // state is reported by ping()
     this.queue = new Queue(this.name, {
-      connection: { ...this.connection, enableOfflineQueue: false } as ConnectionOptions,
+      connection: { ...this.connection } as ConnectionOptions,
       prefix: this.prefix,
     });
     this.queue.on('error', (e: Error) =>
       this.emitEvent('backendError', toErrorInfo(asUnavailable(e))),
     );
-    this.events = new QueueEvents(this.name, {
+    // BullMQ's Worker and QueueEvents cannot be closed while they have never reached Redis (their
+    // close waits for the first connection), so they are created once Redis has answered.
+    this.firstConnect = new Promise<void>((resolve) => {
+      if (this.control.status === 'ready') resolve();
+      else this.control.once('ready', () => resolve());
+    });
+    void this.whenConnected().then((up) => {
+      if (up) this.startEvents();
+    });
+  }
+
+  private readonly firstConnect: Promise<void>;
+  private closed = false;
+  private readonly closedSignal = new AbortController();
+  private events: QueueEvents | undefined;
+
+  /** Resolves true once Redis has been reached, false if the queue was closed first. */
+  async whenConnected(): Promise<boolean> {
+    await Promise.race([
+      this.firstConnect,
+      new Promise<void>((r) => this.closedSignal.signal.addEventListener('abort', () => r())),
+    ]);
+    return !this.closed;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Fails fast while Redis is away, so requests do not hang and no command is left in a client's
+   * offline queue to be applied later. A PING on the control connection (no offline queue) tells;
+   * a reconnect in progress gets a short grace.
+   */
+  async checkConnected(): Promise<void> {
+    try {
+      await this.control.ping();
+      return;
+    } catch {
+      await new Promise<void>((resolve) => {
+        // Until connected, or the next connection attempt failed.
+        const done = (): void => {
+          clearTimeout(t);
+          this.control.off('ready', done);
+          this.control.off('error', done);
+          resolve();
+        };
+        const t = setTimeout(done, CONNECT_GRACE_MS);
+        this.control.once('ready', done);
+        this.control.once('error', done);
+      });
+    }
+    try {
+      await this.control.ping();
+    } catch (e) {
+      throw new SonoError(
+        'SONO_ERR_QUEUE_UNAVAILABLE',
+        {
+          detail: `Redis ${this.connection.host}:${this.connection.port} is not reachable (${this.control.status})`,
+        },
+        { cause: e },
+      );
+    }
+  }
+
+  private startEvents(): void {
+    const events = new QueueEvents(this.name, {
       connection: { ...this.connection } as ConnectionOptions,
       prefix: this.prefix,
     });
-    this.events.on('error', (e: Error) =>
-      this.emitEvent('backendError', toErrorInfo(asUnavailable(e))),
-    );
-    this.events.on('progress', ({ jobId, data }) => {
+    this.events = events;
+    events.on('error', (e: Error) => this.emitEvent('backendError', toErrorInfo(asUnavailable(e))));
+    events.on('progress', ({ jobId, data }) => {
       if (typeof data === 'number') this.emitEvent('progress', { taskId: jobId, fraction: data });
     });
-    this.events.on('completed', ({ jobId, returnvalue }) => {
+    events.on('completed', ({ jobId, returnvalue }) => {
       this.emitEvent('completed', { taskId: jobId, attempt: attemptOf(returnvalue) });
     });
-    this.events.on('failed', ({ jobId, failedReason }) => {
+    events.on('failed', ({ jobId, failedReason }) => {
       void this.attemptsMade(jobId).then((attempt) =>
         this.emitEvent('failed', { taskId: jobId, attempt, error: decodeReason(failedReason) }),
       );
@@ -181,6 +261,7 @@ class BullmqQueue extends EventEmitter implements JobQueue {
       });
     }
     await queueOp(async () => {
+      await this.checkConnected();
       const state = await this.queue.getJobState(opts.taskId);
       if (state === 'completed' || state === 'failed') {
         await this.queue.remove(opts.taskId); // a finished task runs again when re-enqueued
@@ -215,6 +296,7 @@ class BullmqQueue extends EventEmitter implements JobQueue {
 
   async cancel(taskId: string): Promise<boolean> {
     return queueOp(async () => {
+      await this.checkConnected();
       const state = await this.queue.getJobState(taskId);
       if (state === 'unknown' || state === 'completed' || state === 'failed') return false;
       if (state !== 'active' && (await this.queue.remove(taskId)) === 1) return true;
@@ -227,6 +309,7 @@ class BullmqQueue extends EventEmitter implements JobQueue {
 
   async counts(): Promise<QueueCounts> {
     return queueOp(async () => {
+      await this.checkConnected();
       const c = await this.queue.getJobCounts(
         'waiting',
         'prioritized',
@@ -257,8 +340,10 @@ class BullmqQueue extends EventEmitter implements JobQueue {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.closedSignal.abort();
     await Promise.all([...this.workers].map((w) => w.close({ graceful: false })));
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    await bounded(Promise.allSettled([this.events?.close(), this.queue.close()]), CLOSE_TIMEOUT_MS);
     this.control.disconnect();
     this.removeAllListeners();
   }
@@ -289,7 +374,8 @@ function safeParse(s: string): unknown {
 
 class BullmqWorker extends EventEmitter implements QueueWorker {
   readonly workerId: string;
-  private readonly worker: Worker;
+  private worker: Worker | undefined;
+  private readonly started: Promise<void>;
   private readonly active = new Map<string, ActiveJob>();
   private readonly cancelPoll: NodeJS.Timeout;
   private closing: Promise<void> | undefined;
@@ -302,8 +388,17 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
   ) {
     super();
     this.workerId = opts.workerId;
+    this.started = q.whenConnected().then((up) => {
+      if (up && !this.closing) this.worker = this.createWorker(opts);
+    });
+    this.cancelPoll = setInterval(() => void this.pollCancelFlags(), q.timing.heartbeatMs);
+    this.cancelPoll.unref();
+  }
+
+  private createWorker(opts: { concurrency: number; workerId: string }): Worker {
+    const q = this.q;
     const t = q.timing;
-    this.worker = new Worker(
+    const worker = new Worker(
       this.q.name,
       (job, token, signal) => this.process(job, token, signal),
       {
@@ -318,18 +413,18 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
         drainDelay: Math.max(1, Math.ceil(t.pollIntervalMs / 1000)),
       },
     );
-    this.worker.on('error', (e: Error) => {
+    worker.on('error', (e: Error) => {
       const lost = /Missing lock for job ([^\s.]+)/.exec(e.message);
       if (lost?.[1]) this.emitW('lost', { taskId: lost[1], attempt: 0 });
       else q.emitEvent('backendError', toErrorInfo(asUnavailable(e)));
     });
-    this.worker.on('lockRenewalFailed', (jobIds: string[]) => {
+    worker.on('lockRenewalFailed', (jobIds: string[]) => {
       for (const id of jobIds) this.active.get(id)?.ac.abort(new JobAbortError('lease_lost'));
     });
-    this.worker.on('completed', (job: Job, result: unknown) => {
+    worker.on('completed', (job: Job, result: unknown) => {
       this.emitW('completed', { taskId: String(job.id), attempt: attemptOf(result) });
     });
-    this.worker.on('failed', (job: Job | undefined, err: Error) => {
+    worker.on('failed', (job: Job | undefined, err: Error) => {
       if (!job) return;
       const attempt = job.attemptsMade;
       const max = job.opts.attempts ?? 1;
@@ -345,8 +440,7 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
         });
       }
     });
-    this.cancelPoll = setInterval(() => void this.pollCancelFlags(), t.heartbeatMs);
-    this.cancelPoll.unref();
+    return worker;
   }
 
   private emitW<E extends keyof WorkerEventMap>(event: E, payload: WorkerEventMap[E]): void {
@@ -426,23 +520,31 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
   close(opts: { graceful: boolean; timeoutMs?: number }): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.cancelPoll);
-      const stopping = this.worker.close(); // stops fetching, waits for active jobs
-      if (!opts.graceful) {
-        for (const a of this.active.values()) a.ac.abort(new JobAbortError('requeued'));
-      } else if (opts.timeoutMs !== undefined) {
-        await Promise.race([stopping, sleep(opts.timeoutMs)]);
-        for (const a of this.active.values()) a.ac.abort(new JobAbortError('requeued'));
+      await bounded(this.started, 0); // a worker still waiting for Redis is simply not created
+      const worker = this.worker;
+      if (worker) {
+        const stopping = worker.close(); // stops fetching, waits for active jobs
+        if (!opts.graceful) {
+          for (const a of this.active.values()) a.ac.abort(new JobAbortError('requeued'));
+        } else if (opts.timeoutMs !== undefined) {
+          await Promise.race([stopping, sleep(opts.timeoutMs)]);
+          for (const a of this.active.values()) a.ac.abort(new JobAbortError('requeued'));
+        }
+        if (opts.graceful && opts.timeoutMs === undefined) await stopping;
+        else await bounded(stopping, Math.min(5000, this.q.timing.leaseMs) + CLOSE_TIMEOUT_MS);
+        // A handler that ignores its signal, or Redis away: let go (the lock expires and the job
+        // is reclaimed by another worker).
+        await bounded(worker.close(true), CLOSE_TIMEOUT_MS);
       }
-      if (opts.graceful && opts.timeoutMs === undefined) await stopping;
-      else await Promise.race([stopping, sleep(Math.min(5000, this.q.timing.leaseMs) + 1000)]);
-      // A handler that ignores its signal: let go (its lock expires and the job is reclaimed).
-      await this.worker.close(true).catch(() => undefined);
       this.onClosed();
     })();
     return this.closing;
   }
 }
 
+/** Waits briefly for the first connection; a Redis that is down is reported by ping(), not thrown. */
 export async function createBullmqQueue(config: BullConfig): Promise<JobQueue> {
-  return new BullmqQueue(config);
+  const q = new BullmqQueue(config);
+  await bounded(Promise.race([q.whenConnected(), once(q.control, 'error')]), 3000);
+  return q;
 }
