@@ -17,7 +17,7 @@ export function buildProgram(commands: readonly CliCommand[]): Command {
   program
     .name('sonoteca')
     .description(
-      'Sonoteca turns heritage audio collections into trustworthy, searchable catalogue data:\n' +
+      'Sonoteca turns heritage audio collections into trustworthy, searchable catalogue data: ' +
         'technical metadata, fixity, signal QC, speech, speakers, music and heritage classification.',
     )
     .version(generatorVersion(), '-V, --version')
