@@ -270,7 +270,8 @@ export function rankKeys(
  * Number of active pitch classes in one frame: peaks (within `rangeDb` of the strongest) credit
  * their own pitch class and, with weight 0.6^(h−1), the pitch classes of f/h for h = 2..4, so a
  * harmonic tone concentrates on its root; pitch classes reaching `ratio` × the maximum are counted.
- * ≈ 1 for a single note, ≈ 3 for a triad; a coarse polyphony cue.
+ * 1 for a single note, about 2–2.5 for triads (harmonics of the upper notes reinforce the root);
+ * a coarse polyphony cue.
  */
 export function countActivePitchClasses(
   peaks: readonly SpectralPeak[],

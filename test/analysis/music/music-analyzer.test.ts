@@ -54,6 +54,9 @@ test('key, tuning and chroma of a G minor progression played 20 cents sharp', as
   const c = s.chroma_mean!;
   assert.ok(c[7]! > 0.8 && c[2]! > 0.5, `chroma ${c.join(',')}`);
   assert.ok(c[10]! > 2 * c[11]!, `chroma ${c.join(',')}`);
+  // Triads: clearly more than one active pitch class per frame (a single note gives exactly 1).
+  assert.ok(s.polyphony_estimate! > 1.5 && s.polyphony_estimate! <= 4, `${s.polyphony_estimate}`);
+  assert.ok(s.monophonic_ratio! < 0.4, `${s.monophonic_ratio}`);
 });
 
 test('spectral centroid of a pure 1 kHz tone is ≈ 1 kHz, flatness ≈ 0, dynamic range ≈ 0', async () => {
@@ -84,6 +87,8 @@ test('a steady tone has a voice without vibrato', async () => {
   assert.ok(
     Math.abs(s.voice.pitch_range_hz[0] - 300) < 3 && Math.abs(s.voice.pitch_range_hz[1] - 300) < 3,
   );
+  assert.equal(s.polyphony_estimate, 1);
+  assert.equal(s.monophonic_ratio, 1);
 });
 
 test('music regions of the segmentation restrict the analysis', async () => {
