@@ -57,14 +57,10 @@ for (let i = 0; i < args.length; i++) {
 }
 
 function measure(req: MeasureRequest): MeasureResult {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'bench/measure.ts', JSON.stringify(req)],
-    {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
+  const r = spawnSync(process.execPath, ['bench/measure.mjs', JSON.stringify(req)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const line = r.stdout.trim().split('\n').at(-1);
   if (r.status !== 0 || !line) throw new Error(`measurement failed: ${r.stderr.slice(-2000)}`);
   return JSON.parse(line) as MeasureResult;
