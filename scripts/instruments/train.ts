@@ -17,7 +17,7 @@
  * scripts/instruments/.cache/ (gitignored).
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { join, resolve } from 'node:path';
 import { DEFAULT_FRAMER, Framer } from '../../src/analysis/frames.js';
 import {
@@ -550,7 +550,10 @@ async function main(): Promise<void> {
   };
   const final = fit(examples, opts, version, report);
   // Formatted as the repository's Prettier check expects.
-  writeFileSync(out, await format(JSON.stringify(final), { parser: 'json' }));
+  writeFileSync(
+    out,
+    await format(JSON.stringify(final), { ...(await resolveConfig(out)), filepath: out }),
+  );
   console.log(`wrote ${out} (${((performance.now() - t0) / 1000).toFixed(1)} s total)`);
 }
 

@@ -1,21 +1,22 @@
 /**
  * Window features of the instrument-family model, computed the same way at training time
  * (scripts/instruments/) and at inference: per default frame (16 kHz, 32 ms, 10 ms hop) a
- * 26-value vector — MFCC 1..19 (timbre, level-free), spectral centroid, roll-off, flatness,
+ * 28-value vector — MFCC 1..19 (timbre, level-free), spectral centroid, roll-off, flatness,
  * onset flux, log energy (its window mean taken relative to the window's peak, so absolute level
- * does not count), |Δ log energy| and |Δ centroid| (attack/decay and articulation) —
+ * does not count), |Δ log energy| and |Δ centroid| (attack/decay and articulation), zero-crossing
+ * rate and spectral spread —
  * summed per 1 s block (sum and sum of squares over non-silent frames). A window of
  * `WINDOW_BLOCKS` blocks gives mean and standard deviation of each value, plus the fraction of
- * non-silent frames: 53 numbers.
+ * non-silent frames: 57 numbers.
  *
- * Memory: 53 floats per second of audio.
+ * Memory: 59 floats per second of audio.
  */
 import type { Frame } from '../frames.js';
 import { spectralShapeOf } from '../music/frame-shape.js';
 import { computeSpectralFlux } from '../../dsp/onset.js';
 
 /** Per-frame values (see FEATURE_NAMES). */
-export const FRAME_DIM = 26;
+export const FRAME_DIM = 28;
 /** Seconds per block. */
 export const BLOCK_SEC = 1;
 /** Blocks per model window (2 s). */
@@ -35,6 +36,8 @@ const FRAME_NAMES = [
   'log_energy_below_peak',
   'abs_delta_log_energy',
   'abs_delta_centroid_khz',
+  'zero_crossing_rate',
+  'spectral_spread_khz',
 ];
 
 /** Names of the WINDOW_DIM window features, in order. */
@@ -80,6 +83,12 @@ export class InstrumentFeatureAccumulator {
     v[23] = logE;
     v[24] = Math.abs(logE - this.prevLogE);
     v[25] = Math.abs(cKhz - this.prevCentroid);
+    // Zero-crossing rate (noisiness) and spectral spread (bandwidth) around the centroid.
+    const x = frame.samples;
+    let zc = 0;
+    for (let i = 1; i < x.length; i++) if (x[i - 1]! < 0 !== x[i]! < 0) zc++;
+    v[26] = zc / x.length;
+    v[27] = spreadKhz(frame.power, frame.config.sampleRateHz, shape.centroidHz);
     this.prevLogE = logE;
     this.prevCentroid = cKhz;
     for (let i = 0; i < FRAME_DIM; i++) {
@@ -142,4 +151,17 @@ export class InstrumentFeatureAccumulator {
     if (out.length === 0 && first < this.nBlocks && endSec - startSec >= 0.5) out.push(first);
     return out;
   }
+}
+
+/** Power-weighted standard deviation of frequency around `centroidHz`, kHz. */
+function spreadKhz(power: Float32Array, sampleRateHz: number, centroidHz: number): number {
+  const binHz = sampleRateHz / (2 * (power.length - 1));
+  let tot = 0;
+  let acc = 0;
+  for (let k = 1; k < power.length; k++) {
+    const d = k * binHz - centroidHz;
+    tot += power[k]!;
+    acc += power[k]! * d * d;
+  }
+  return tot > 0 ? Math.sqrt(acc / tot) / 1000 : 0;
 }
