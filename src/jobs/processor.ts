@@ -39,9 +39,11 @@ export interface ProcessorLogger {
 export interface TaskProcessorHooks {
   /**
    * After a task completed (analysed or served from the cache). For a cache hit the report is the
-   * cached one with `task_id` set to this task. A throwing hook is logged, never fails the task.
+   * cached one with `task_id` set to this task and `info.cached` is true (nothing was analysed:
+   * do not count its audio or processing seconds again). A throwing hook is logged, never fails
+   * the task.
    */
-  afterComplete?(task: Task, report: Report): Promise<void>;
+  afterComplete?(task: Task, report: Report, info: { readonly cached: boolean }): Promise<void>;
 }
 
 export interface TaskProcessorDeps {
@@ -157,6 +159,7 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
     task: Task,
     report: Report,
     done: Parameters<Store['tasks']['markCompleted']>[1],
+    cached: boolean,
   ): Promise<void> => {
     if (!(await store.tasks.markCompleted(task.id, done))) {
       logger.info({ taskId: task.id }, 'task was cancelled while processing; result kept');
@@ -165,7 +168,7 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
     const updated = (await store.tasks.get(task.id)) ?? task;
     if (!deps.hooks?.afterComplete) return;
     try {
-      await deps.hooks.afterComplete(updated, report);
+      await deps.hooks.afterComplete(updated, report, { cached });
     } catch (e) {
       const err = toSonoError(e);
       logger.error({ taskId: task.id, err: err.toJSON() }, 'afterComplete hook failed');
@@ -200,13 +203,18 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
       if (cached) {
         const report = { ...(JSON.parse(cached.reportJson) as Report), task_id: task.id };
         logger.info({ taskId: task.id, cachedFrom: cached.taskId }, 'results cache hit');
-        await complete(task, report, {
-          resultId: cached.id,
-          cachedFromTaskId: cached.taskId,
-          processingTimeSec: elapsedSec(),
-          durationSec: report.audio_info?.decoded_duration ?? null,
-          sha256,
-        });
+        await complete(
+          task,
+          report,
+          {
+            resultId: cached.id,
+            cachedFromTaskId: cached.taskId,
+            processingTimeSec: elapsedSec(),
+            durationSec: report.audio_info?.decoded_duration ?? null,
+            sha256,
+          },
+          true,
+        );
         return;
       }
 
@@ -251,13 +259,18 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
         reportJson: JSON.stringify(report),
       });
       // An identical task that finished first owns the stored result: point at it.
-      await complete(task, stored.taskId === task.id ? report : { ...report, task_id: task.id }, {
-        resultId: stored.id,
-        cachedFromTaskId: stored.taskId === task.id ? null : stored.taskId,
-        processingTimeSec: elapsedSec(),
-        durationSec: report.audio_info.decoded_duration,
-        sha256: reportSha,
-      });
+      await complete(
+        task,
+        stored.taskId === task.id ? report : { ...report, task_id: task.id },
+        {
+          resultId: stored.id,
+          cachedFromTaskId: stored.taskId === task.id ? null : stored.taskId,
+          processingTimeSec: elapsedSec(),
+          durationSec: report.audio_info.decoded_duration,
+          sha256: reportSha,
+        },
+        stored.taskId !== task.id,
+      );
     } catch (e) {
       const kind = abortKindOf(ctx.signal);
       const err = toSonoError(e);

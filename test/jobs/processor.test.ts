@@ -31,7 +31,7 @@ describe('task processor', () => {
   let pool: WorkerPool;
   let worker: QueueWorker;
   let analyses = 0;
-  const hooked: { task: Task; report: Report }[] = [];
+  const hooked: { task: Task; report: Report; cached: boolean }[] = [];
   const progress: { taskId: string; fraction: number }[] = [];
   let wav: string;
 
@@ -57,7 +57,8 @@ describe('task processor', () => {
         logger: quiet,
         progressIntervalMs: 0,
         hooks: {
-          afterComplete: async (task, report) => void hooked.push({ task, report }),
+          afterComplete: async (task, report, info) =>
+            void hooked.push({ task, report, cached: info.cached }),
         },
       }),
       { concurrency: 1 },
@@ -133,6 +134,7 @@ describe('task processor', () => {
     assert.equal(hooked.length, 1);
     assert.equal(hooked[0]!.task.id, task.id);
     assert.equal(hooked[0]!.task.status, 'completed');
+    assert.equal(hooked[0]!.cached, false);
   });
 
   it('serves identical audio from the results cache without analysing it again', async () => {
@@ -148,6 +150,7 @@ describe('task processor', () => {
     // The hook gets the cached report, addressed to the new task.
     assert.equal(hooked.length, 2);
     assert.equal(hooked[1]!.report.task_id, task.id);
+    assert.equal(hooked[1]!.cached, true);
     assert.equal(hooked[1]!.report.results.fixity.sha256, done.sha256);
   });
 
