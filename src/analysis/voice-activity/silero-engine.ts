@@ -100,7 +100,10 @@ class SileroVadEngine implements VadEngine {
     this.gatedRun = 0;
   }
 
-  async processIndependent(chunks: readonly Float32Array[]): Promise<Float32Array[]> {
+  async processIndependent(
+    chunks: readonly Float32Array[],
+    warmupWindows: readonly number[] = [],
+  ): Promise<Float32Array[]> {
     const B = chunks.length;
     const W = CONTEXT + WINDOW;
     for (const c of chunks) {
@@ -160,10 +163,10 @@ class SileroVadEngine implements VadEngine {
       for (let b = 0; b < B; b++) {
         if (!active[b]) continue;
         outs[b]![t] = prob[b]!;
-        this.inferenceCount++;
+        if (t >= (warmupWindows[b] ?? 0)) this.inferenceCount++;
       }
     }
-    return outs;
+    return outs.map((o, b) => o.subarray(Math.min(o.length, warmupWindows[b] ?? 0)));
   }
 
   async process(samples: Float32Array): Promise<Float32Array> {

@@ -25,9 +25,14 @@ export interface VadEngine {
    * Optional batched scoring of independent streams: each chunk is scored from a fresh state, all
    * chunks in lockstep through one network call per window position (much cheaper per window than
    * `process`). Chunk lengths must be multiples of `windowSamples`; they may differ.
-   * @returns one probability array per chunk.
+   * @param warmupWindows - per chunk, how many leading windows only settle the state: they are
+   *   run but neither returned nor counted in `inferenceCount`. @defaultValue 0 for every chunk
+   * @returns one probability array per chunk (without its warm-up windows).
    */
-  processIndependent?(chunks: readonly Float32Array[]): Promise<Float32Array[]>;
+  processIndependent?(
+    chunks: readonly Float32Array[],
+    warmupWindows?: readonly number[],
+  ): Promise<Float32Array[]>;
   /** Forgets the stream state (call between files). */
   reset(): void;
 }

@@ -229,8 +229,8 @@ class VoiceActivityAnalyzer implements Analyzer<VoiceActivitySection> {
         drop.push(this.carry.length / w);
       }
     }
-    const outs = await engine.processIndependent!(chunks);
-    outs.forEach((o, k) => this.store(o.subarray(drop[k]!)));
+    const outs = await engine.processIndependent!(chunks, drop);
+    for (const o of outs) this.store(o);
     this.carry = buf.slice(Math.max(0, filled - warm), filled);
     this.filled = 0;
   }

@@ -93,6 +93,7 @@ test('corpus: read speech is mostly speech, orchestral music is not', async (t) 
     assert.equal(track.probabilitiesU8.length, s.frames_total);
     assert.equal(track.probabilitiesU8.length, Math.ceil(x.length / 512));
     assert.ok(!JSON.stringify(s).includes('probabilities'), 'the track is not serialised');
+    assert.ok(s.frames_inferred <= s.frames_total, 'warm-up re-reads are not counted');
     return s;
   };
   const speech = await run('speech/librispeech-198-209-0000.ogg');
@@ -124,4 +125,10 @@ test('batched independent streams score like one stream each (same model, same s
   for (let i = 0; i < a!.length; i++) assert.ok(Math.abs(a![i]! - seqA[i]!) < 1e-4, `window ${i}`);
   for (let i = 0; i < b!.length; i++) assert.ok(Math.abs(b![i]! - seqB[i]!) < 1e-4, `window ${i}`);
   assert.ok(Math.max(...a!) > 0.9, 'speech is detected');
+  // Warm-up windows are run but neither returned nor counted.
+  const e2 = await createSileroVadEngine();
+  const [w] = await e2.processIndependent!([x], [10]);
+  assert.equal(w!.length, seqA.length - 10);
+  assert.equal(e2.inferenceCount, seqA.length - 10);
+  for (let i = 0; i < w!.length; i++) assert.ok(Math.abs(w![i]! - seqA[i + 10]!) < 1e-4);
 });
