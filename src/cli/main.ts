@@ -9,9 +9,11 @@ import { EXIT_FAILURES, EXIT_USAGE, UsageError, type CliCommand } from './comman
 import { analyzeCommand } from './commands/analyze.js';
 import { apikeyCommand } from './commands/apikey.js';
 import { probeCommand } from './commands/probe.js';
+import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
 import { userCommand } from './commands/user.js';
 import { validateCommand } from './commands/validate.js';
+import { workerCommand } from './commands/worker.js';
 import { buildProgram } from './program.js';
 
 const COMMANDS: readonly CliCommand[] = [
@@ -21,6 +23,8 @@ const COMMANDS: readonly CliCommand[] = [
   trainCommand,
   userCommand,
   apikeyCommand,
+  serveCommand,
+  workerCommand,
 ];
 
 async function main(argv: readonly string[]): Promise<number> {
