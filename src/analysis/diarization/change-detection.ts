@@ -18,7 +18,7 @@ export interface ChangeDetectionOptions {
   readonly minSegmentFrames?: number;
   /** BIC penalty weight of the validation step. @defaultValue 0.6 */
   readonly lambda?: number;
-  /** Shrinkage pseudo-frames for covariance estimates. @defaultValue dim */
+  /** Shrinkage pseudo-frames for covariance estimates (keep small: shrinkage biases ΔBIC against small segments). @defaultValue 1 */
   readonly priorFrames?: number;
 }
 
@@ -37,7 +37,7 @@ export function detectSpeakerChanges(
   const step = opts.stepFrames ?? 5;
   const minSeg = opts.minSegmentFrames ?? 50;
   const lambda = opts.lambda ?? 0.6;
-  const prior = opts.priorFrames ?? dim;
+  const prior = opts.priorFrames ?? 1;
   if (nFrames < 2 * minSeg + 1 || nFrames < 2 * Math.min(w, minSeg)) return [0, nFrames];
 
   // Sliding windows [t−w', t) and [t, t+w') with w' = min(w, room), updated incrementally.

@@ -21,7 +21,7 @@ export interface ClusterBounds {
 export interface BicClusteringOptions extends ClusterBounds {
   /** BIC penalty weight. @defaultValue 1 */
   readonly lambda?: number;
-  /** Shrinkage pseudo-frames. @defaultValue dim */
+  /** Shrinkage pseudo-frames (keep small: shrinkage biases ΔBIC against small clusters). @defaultValue 1 */
   readonly priorFrames?: number;
   /** Diagonal instead of full covariances. @defaultValue false */
   readonly diagonal?: boolean;
@@ -110,7 +110,7 @@ export function clusterByBic(
   const n = segments.length;
   if (n === 0) return { labels: new Int32Array(0), k: 0, stopValue: 0 };
   const lambda = opts.lambda ?? 1;
-  const prior = opts.priorFrames ?? segments[0]!.dim;
+  const prior = opts.priorFrames ?? 1;
   const blockSize = opts.blockSize ?? 400;
   const diag = opts.diagonal ?? false;
   let units: { stats: GaussianStats; members: number[] }[] = segments.map((s, i) => ({

@@ -13,7 +13,11 @@ import type { Analyzer, AnalyzerContext, FinishContext } from '../analyzer.js';
 import { DEFAULT_FRAMER, type Frame } from '../frames.js';
 import type { TimeRegion } from './der.js';
 import { diarize, type DiarizeOptions } from './diarize.js';
-import { StatisticsEmbeddingEngine, type EmbeddingEngine } from './embedding-engine.js';
+import {
+  MomentsEmbeddingEngine,
+  StatisticsEmbeddingEngine,
+  type EmbeddingEngine,
+} from './embedding-engine.js';
 import { detectEnergySpeech } from './energy-vad.js';
 import { FrameFeatureStore } from './feature-store.js';
 import { OnnxEmbeddingEngine } from './onnx-embedding-engine.js';
@@ -32,7 +36,10 @@ export interface DiarizationAnalyzerOptions {
   readonly tuning?: Omit<
     DiarizeOptions,
     'engine' | 'minSpeakers' | 'maxSpeakers' | 'detectOverlap'
-  >;
+  > & {
+    /** Model-free engine: 'moments' (default) or 'gaussian'. */
+    readonly engineId?: 'gaussian' | 'moments';
+  };
 }
 
 function checkBound(name: string, v: number | undefined): number | undefined {
@@ -98,7 +105,9 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
           modelPath: this.opts.embeddingModelPath,
           ...(this.opts.embeddingFeature ? { feature: this.opts.embeddingFeature } : {}),
         })
-      : new StatisticsEmbeddingEngine();
+      : this.opts.tuning?.engineId === 'gaussian'
+        ? new StatisticsEmbeddingEngine()
+        : new MomentsEmbeddingEngine();
     // YIN runs on the frame decimated by 2 (8 kHz): 4× cheaper, still covers 62.5–500 Hz.
     this.yin = new YinPitchEstimator({
       sampleRateHz: c.sampleRateHz / 2,

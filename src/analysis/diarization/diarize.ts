@@ -22,7 +22,8 @@ import {
   type FeatureWindow,
 } from './embedding-engine.js';
 import type { FrameFeatureStore } from './feature-store.js';
-import { clusterGmmBic } from './gmm-clustering.js';
+import { deltaBic, GaussianStats } from './gaussian.js';
+import { clusterGmmBic, type GmmClusteringOptions } from './gmm-clustering.js';
 import { gmmLogLikelihood, trainDiagGmm, viterbi, type DiagGmm } from './resegmentation.js';
 import { findSyllableNuclei, meanLevelDb, percentile } from './speaker-stats.js';
 import type { TimeRegion } from './der.js';
@@ -38,12 +39,18 @@ export interface DiarizeOptions {
   readonly clusterLambda?: number;
   /** Frames quieter than the speech's 95th-percentile level minus this are not used to train speaker models. @defaultValue 30 */
   readonly informativeBelowPeakDb?: number;
+  /** Settings of the GMM clustering loop (components, block length, penalties). */
+  readonly gmmClustering?: Partial<GmmClusteringOptions>;
   /** Size of the over-clustered initial partition (at most one per 2.5 s of speech). @defaultValue 16 */
   readonly initialClusters?: number;
   /** Resegmentation iterations (0 disables). @defaultValue 2 */
   readonly resegmentIterations?: number;
   /** Speaker-switch penalty of the Viterbi pass, nats. @defaultValue 25 */
   readonly switchPenalty?: number;
+  /** Block length of the resegmentation Viterbi (minimum duration), frames. @defaultValue 50 */
+  readonly resegmentBlockFrames?: number;
+  /** Switch penalty of the final frame-level refinement, nats. @defaultValue 50 */
+  readonly finalSwitchPenalty?: number;
   /** Mark overlapped speech. @defaultValue true */
   readonly detectOverlap?: boolean;
   /** Share of frames a second speaker must win in a 1 s window to mark overlap. @defaultValue 0.45 */
@@ -52,7 +59,7 @@ export interface DiarizeOptions {
   readonly mfccCount?: number;
   /** Speaker-change detection settings. */
   readonly changeDetection?: ChangeDetectionOptions;
-  /** Longest segment handed to clustering, frames (longer ones are cut evenly). @defaultValue 300 */
+  /** Longest segment handed to clustering, frames (longer ones are cut evenly). @defaultValue 150 */
   readonly maxSegmentFrames?: number;
 }
 
@@ -142,7 +149,7 @@ export function diarize(
     regionStart.push(o);
   }
   // 3. change detection → segments [xStart, xEnd)
-  const maxSeg = opts.maxSegmentFrames ?? 300;
+  const maxSeg = opts.maxSegmentFrames ?? 150;
   const segments: [number, number][] = [];
   for (let r = 0; r < ranges.length; r++) {
     const s0 = regionStart[r]!;
@@ -295,6 +302,7 @@ function finishDiarization(
       minClusters: minK,
       maxClusters: maxK,
       switchPenalty: penalty,
+      ...opts.gmmClustering,
     });
     labels = g.labels;
     k = g.k;
@@ -302,7 +310,8 @@ function finishDiarization(
     stopValue = g.stopValue;
   } else if (k > 1) {
     const iters = opts.resegmentIterations ?? 2;
-    for (let it = 0; it < iters; it++) {
+    const block = opts.resegmentBlockFrames ?? 50;
+    const resegment = (blockFrames: number, switchPenalty: number): void => {
       const gmms = trainSpeakerGmms(x, dim, labels, k);
       const ll = new Float64Array(n * k);
       for (let i = 0; i < n; i++)
@@ -310,10 +319,54 @@ function finishDiarization(
       for (let r = 0; r < ranges.length; r++) {
         const s0 = regionStart[r]!;
         const len = regionStart[r + 1]! - s0;
-        labels.set(viterbi(ll.subarray(s0 * k, (s0 + len) * k), len, k, penalty), s0);
+        labels.set(
+          blockViterbi(ll.subarray(s0 * k, (s0 + len) * k), len, k, blockFrames, switchPenalty),
+          s0,
+        );
       }
       lastLl = ll;
+    };
+    // Block Viterbi (a minimum duration): frame-level alignment would let models specialise into
+    // phone classes instead of voices.
+    for (let it = 0; it < iters; it++) resegment(block, penalty);
+    // BIC merge check on the resegmented clusters: eigengap errs towards splitting one voice into
+    // two; merge while the full-covariance ΔBIC of the closest pair says "one source".
+    const info = informativeFrames(store, frameIdx, opts.informativeBelowPeakDb ?? 30);
+    for (;;) {
+      const used = new Int32Array(k);
+      for (const l of labels) used[l]!++;
+      const live = [...used.keys()].filter((c) => used[c]! > 0);
+      if (live.length <= minK) break;
+      const st = new Map<number, GaussianStats>();
+      for (const c of live) st.set(c, new GaussianStats(dim));
+      for (let i = 0; i < n; i++) if (info[i]) st.get(labels[i]!)!.add(x, i * dim);
+      let best = Infinity;
+      let ba = -1;
+      let bb = -1;
+      for (let p = 0; p < live.length; p++)
+        for (let q = p + 1; q < live.length; q++) {
+          const sa = st.get(live[p]!)!;
+          const sb = st.get(live[q]!)!;
+          if (sa.n < 2 || sb.n < 2) {
+            best = -Infinity;
+            ba = sa.n <= sb.n ? live[q]! : live[p]!;
+            bb = sa.n <= sb.n ? live[p]! : live[q]!;
+            continue;
+          }
+          const d = deltaBic(sa, sb, opts.clusterLambda ?? 1, 1);
+          if (d < best) {
+            best = d;
+            ba = live[p]!;
+            bb = live[q]!;
+          }
+        }
+      stopValue = best;
+      if (best >= 0 && live.length <= maxK) break;
+      for (let i = 0; i < n; i++) if (labels[i] === bb) labels[i] = ba;
+      lastLl = undefined;
     }
+    // final frame-level refinement of the boundaries with the (merged) speaker models
+    if (iters > 0) resegment(1, opts.finalSwitchPenalty ?? 50);
     // keep labels dense (a cluster may have lost all its frames)
     const used = new Int32Array(k);
     for (const l of labels) used[l]!++;
@@ -410,6 +463,27 @@ function finishDiarization(
     segmentsDetected: segments.length,
     estimatedBy,
   };
+}
+
+/** Viterbi over blocks of `block` frames (summed log-likelihoods); one label per frame. */
+function blockViterbi(
+  ll: Float64Array,
+  nFrames: number,
+  k: number,
+  block: number,
+  switchPenalty: number,
+): Int32Array {
+  if (block <= 1) return viterbi(ll, nFrames, k, switchPenalty);
+  const nb = Math.ceil(nFrames / block);
+  const bl = new Float64Array(nb * k);
+  for (let i = 0; i < nFrames; i++) {
+    const b = Math.floor(i / block);
+    for (let c = 0; c < k; c++) bl[b * k + c]! += ll[i * k + c]!;
+  }
+  const path = viterbi(bl, nb, k, switchPenalty);
+  const out = new Int32Array(nFrames);
+  for (let i = 0; i < nFrames; i++) out[i] = path[Math.floor(i / block)]!;
+  return out;
 }
 
 /**

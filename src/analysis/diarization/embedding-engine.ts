@@ -47,6 +47,36 @@ export class StatisticsEmbeddingEngine implements EmbeddingEngine {
   }
 }
 
+/**
+ * Model-free embeddings in a cosine space: per-dimension mean and standard deviation of the
+ * normalised MFCC over the window (the "statistics pooling" of x-vector systems, without the
+ * network). Averaging over a window washes out most phonetic content and keeps the speaker's
+ * spectral envelope and its variability.
+ */
+export class MomentsEmbeddingEngine implements EmbeddingEngine {
+  readonly id = 'statistics-moments';
+  readonly space = 'cosine' as const;
+  readonly minFrames = 50;
+
+  embed(w: FeatureWindow): Float32Array {
+    const d = w.mfccDim;
+    const out = new Float32Array(2 * d);
+    for (let k = 0; k < d; k++) {
+      let s = 0;
+      let q = 0;
+      for (let i = 0; i < w.nFrames; i++) {
+        const v = w.mfcc[i * d + k]!;
+        s += v;
+        q += v * v;
+      }
+      const m = s / Math.max(1, w.nFrames);
+      out[k] = m;
+      out[d + k] = Math.sqrt(Math.max(0, q / Math.max(1, w.nFrames) - m * m)) - 1;
+    }
+    return out;
+  }
+}
+
 export function packStatistics(s: GaussianStats): Float32Array {
   const d = s.dim;
   const out = new Float32Array(1 + d + (d * (d + 1)) / 2);

@@ -13,13 +13,8 @@
  *
  * Hand-written: no maintained JavaScript library implements this (or trains GMMs on typed arrays).
  */
-import {
-  concatGmms,
-  gmmLogLikelihood,
-  trainDiagGmm,
-  viterbi,
-  type DiagGmm,
-} from './resegmentation.js';
+import { deltaBic, GaussianStats } from './gaussian.js';
+import { gmmLogLikelihood, trainDiagGmm, viterbi, type DiagGmm } from './resegmentation.js';
 
 export interface GmmClusteringOptions {
   readonly minClusters: number;
@@ -32,14 +27,14 @@ export interface GmmClusteringOptions {
   readonly blockFrames?: number;
   /** Switch penalty of the final frame-level refinement, nats. @defaultValue 50 */
   readonly finalSwitchPenalty?: number;
-  /** Frames used to score a candidate merge (evenly subsampled). @defaultValue 3000 */
-  readonly mergeSampleFrames?: number;
   /**
    * Frames that carry speaker information (e.g. not the near-silence between syllables). Only they
    * train models and score merges; the others get equal likelihoods, so Viterbi labels them by
    * context. @defaultValue all frames
    */
   readonly informative?: Uint8Array;
+  /** BIC penalty weight of the stopping rule. @defaultValue 1 */
+  readonly lambda?: number;
   /** Pairs scored exactly per round: the closest by cross-likelihood. @defaultValue 4 */
   readonly mergeCandidates?: number;
 }
@@ -75,11 +70,11 @@ export function clusterGmmBic(
   const n = initLabels.length;
   const gPer = opts.componentsPerCluster ?? 5;
   const penalty = opts.switchPenalty ?? 25;
-  const mergeMax = opts.mergeSampleFrames ?? 3000;
   const nCand = opts.mergeCandidates ?? 4;
   const blockFrames = opts.blockFrames ?? 100;
   const finalPenalty = opts.finalSwitchPenalty ?? 50;
   const info = opts.informative;
+  const lambda = opts.lambda ?? 1;
   let labels = Int32Array.from(initLabels);
   let k = 0;
   for (const l of labels) k = Math.max(k, l + 1);
@@ -151,31 +146,31 @@ export function clusterGmmBic(
         cand.push({ a, b, d: s / m[a]!.length + t / m[b]!.length });
       }
     cand.sort((p, q) => q.d - p.d);
-    // Exact equal-parameter ΔBIC for the best candidates; the merged GMM starts from both parents.
-    let best = -Infinity;
+    // Stopping rule: ΔBIC of full-covariance Gaussians of the clusters' informative frames, for the
+    // pairs the models find most alike; merge the lowest while it is negative.
+    const statsOf = new Map<number, GaussianStats>();
+    const stats = (c: number): GaussianStats => {
+      let g = statsOf.get(c);
+      if (!g) {
+        g = new GaussianStats(dim);
+        for (const i of m[c]!) g.add(x, i * dim);
+        statsOf.set(c, g);
+      }
+      return g;
+    };
+    let best = Infinity;
     let bi = -1;
     let bj = -1;
     for (const { a, b } of cand.slice(0, nCand)) {
-      const union = subsample(
-        [...m[a]!, ...m[b]!].sort((p, q) => p - q),
-        mergeMax,
-      );
-      const init = concatGmms(gmms[a]!, m[a]!.length, gmms[b]!, m[b]!.length);
-      const merged = trainDiagGmm(x, dim, union, init.nComp, 3, init);
-      let d = 0;
-      for (const i of union) {
-        const own = labels[i] === a ? ll[i * k + a]! : ll[i * k + b]!;
-        d += gmmLogLikelihood(merged, x, i * dim) - own;
-      }
-      d *= (m[a]!.length + m[b]!.length) / union.length;
-      if (d > best) {
+      const d = deltaBic(stats(a), stats(b), lambda, 1);
+      if (d < best) {
         best = d;
         bi = a;
         bj = b;
       }
     }
     stopValue = best;
-    if (best <= 0 && k <= opts.maxClusters) break;
+    if (best >= 0 && k <= opts.maxClusters) break;
     for (let i = 0; i < n; i++) {
       if (labels[i] === bj) labels[i] = bi;
       if (labels[i]! > bj) labels[i]!--;
