@@ -10,10 +10,11 @@ import { Redis } from 'ioredis';
 import { createQueue } from '../../src/jobs/create-queue.js';
 import type { JobQueue, QueueTiming } from '../../src/jobs/queue.js';
 import { createDatabase } from '../../src/store/database.js';
-import type { Store } from '../../src/store/types.js';
+import type { DatabaseConfig, Store } from '../../src/store/types.js';
+import { dropSchema, pgConfig } from '../store/store-backends.js';
 
 export type QueueSpec =
-  | { readonly backend: 'local'; readonly sqliteFile: string; readonly timing: QueueTiming }
+  | { readonly backend: 'local'; readonly database: DatabaseConfig; readonly timing: QueueTiming }
   | {
       readonly backend: 'bullmq';
       readonly redisUrl: string;
@@ -24,8 +25,9 @@ export type QueueSpec =
 export const TEST_TIMING: QueueTiming = Object.freeze({
   backoffBaseMs: 40,
   defaultMaxAttempts: 3,
-  leaseMs: 800,
-  heartbeatMs: 200,
+  // Long enough that a heartbeat delayed by a loaded 2-core CI machine does not lose the lease.
+  leaseMs: 1500,
+  heartbeatMs: 250,
   pollIntervalMs: 20,
 });
 
@@ -50,7 +52,7 @@ export interface OpenedQueue {
 
 export async function openQueue(spec: QueueSpec): Promise<OpenedQueue> {
   if (spec.backend === 'local') {
-    const store = await createDatabase({ kind: 'sqlite', file: spec.sqliteFile });
+    const store = await createDatabase(spec.database);
     const queue = await createQueue({ kind: 'local', store, timing: spec.timing });
     return {
       queue,
@@ -71,15 +73,24 @@ export async function openQueue(spec: QueueSpec): Promise<OpenedQueue> {
 }
 
 /** A fresh, isolated spec (own SQLite file / own Redis key prefix) and its cleanup. */
+export type BackendName = 'local-sqlite' | 'local-postgres' | 'bullmq';
+
 export function freshSpec(
-  backend: 'local' | 'bullmq',
+  backend: BackendName,
   timing: QueueTiming = TEST_TIMING,
 ): { spec: QueueSpec; cleanup(): Promise<void> } {
-  if (backend === 'local') {
+  if (backend === 'local-sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'sono-queue-'));
     return {
-      spec: { backend, sqliteFile: join(dir, 'queue.db'), timing },
+      spec: { backend: 'local', database: { kind: 'sqlite', file: join(dir, 'queue.db') }, timing },
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  if (backend === 'local-postgres') {
+    const schema = `sonotest_q${randomBytes(6).toString('hex')}`;
+    return {
+      spec: { backend: 'local', database: pgConfig(schema), timing },
+      cleanup: () => dropSchema(schema),
     };
   }
   const prefix = `sonotest-${randomBytes(6).toString('hex')}`;
