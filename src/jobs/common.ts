@@ -10,6 +10,7 @@ export interface ResolvedTiming {
   readonly leaseMs: number;
   readonly heartbeatMs: number;
   readonly pollIntervalMs: number;
+  readonly finishedRetentionMs: number;
 }
 
 export function resolveTiming(t: QueueTiming = {}): ResolvedTiming {
@@ -20,6 +21,7 @@ export function resolveTiming(t: QueueTiming = {}): ResolvedTiming {
     leaseMs,
     heartbeatMs: t.heartbeatMs ?? Math.max(50, Math.floor(leaseMs / 3)),
     pollIntervalMs: t.pollIntervalMs ?? 250,
+    finishedRetentionMs: t.finishedRetentionMs ?? 7 * 24 * 3600 * 1000,
   };
   for (const [name, v] of Object.entries(r)) {
     if (!Number.isFinite(v) || v < 1) {

@@ -169,6 +169,12 @@ export interface QueueTiming {
   readonly heartbeatMs?: number;
   /** Local queue: idle poll period. @defaultValue 250 */
   readonly pollIntervalMs?: number;
+  /**
+   * Local queue: finished (completed/failed) jobs older than this are deleted, when a worker starts
+   * and every 10 minutes (the task rows keep the history). BullMQ keeps the last 10 000 of each.
+   * @defaultValue 7 days
+   */
+  readonly finishedRetentionMs?: number;
 }
 
 export type QueueConfig =

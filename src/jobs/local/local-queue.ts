@@ -40,6 +40,8 @@ import {
 } from '../queue.js';
 
 type JobRow = Selectable<JobsTable>;
+
+const PRUNE_PERIOD_MS = 10 * 60 * 1000;
 type LocalConfig = Extract<QueueConfig, { kind: 'local' }>;
 
 /** Database outages surface from the queue as queue outages. */
@@ -156,6 +158,16 @@ class LocalQueue extends EventEmitter implements JobQueue {
         .execute(),
     );
     this.wake.emit('wake');
+  }
+
+  /** Deletes finished jobs past the retention. */
+  async prune(): Promise<number> {
+    const r = await this.db
+      .deleteFrom('jobs')
+      .where('state', 'in', ['completed', 'failed'])
+      .where('finished_ms', '<', Date.now() - this.timing.finishedRetentionMs)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 
   /** Atomically claims the next runnable job (highest priority, then FIFO), or undefined. */
@@ -380,7 +392,16 @@ class LocalWorker extends EventEmitter implements QueueWorker {
 
   private async loop(): Promise<void> {
     const { pollIntervalMs } = this.queue.settings;
+    let nextPrune = 0;
     while (!this.closing) {
+      if (Date.now() >= nextPrune) {
+        nextPrune = Date.now() + PRUNE_PERIOD_MS;
+        await this.queue
+          .prune()
+          .catch((e: unknown) =>
+            this.queue.emitEvent('backendError', toErrorInfo(asQueueError(e))),
+          );
+      }
       if (this.inflight.size >= this.concurrency) {
         await this.idle(pollIntervalMs);
         continue;
