@@ -135,7 +135,7 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
    * vibrato (parabolic lag interpolation keeps errors to a few cents).
    */
   private readonly decimated = new Float32Array(DEFAULT_FRAMER.windowSamples / 2);
-  private readonly yin = new YinPitchEstimator({ sampleRateHz: 8000, minF0Hz: 80, maxF0Hz: 1000 });
+  private readonly yin = new YinPitchEstimator({ sampleRateHz: 8000, minF0Hz: 63, maxF0Hz: 1000 });
   // Per second: [count, Σc, Σc², Σr, Σr², Σf, Σf²].
   private readonly spectralSums = new GrowableFloat32(7 * 256);
   // Per second: PC_BINS + TUNING_BINS histogram values.

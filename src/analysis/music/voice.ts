@@ -2,8 +2,8 @@
  * Pitch range and vibrato of the dominant voice from a compact f0 track (YIN, one value per pitch
  * frame: NaN = not analysed (silent), 0 = unvoiced, else Hz) and its periodicity.
  *
- * Vibrato per note: voiced runs are cut into notes at pitch jumps > 120 cents; each note of at
- * least `minNoteSec` has its cents contour linearly detrended and a Hann-windowed DFT scanned over
+ * Vibrato per note: voiced runs (single-frame octave slips removed) are cut into notes at pitch jumps
+ * > 120 cents; each note of at least `minNoteSec` has its cents contour linearly detrended and a Hann-windowed DFT scanned over
  * 3–9 Hz; the note has vibrato when the peak lies in 4–8 Hz, its sinusoid amplitude is ≥ 10 cents
  * and it explains ≥ 40 % of the contour variance. Rate and extent are duration-weighted medians
  * over vibrato notes. Extent is the semi-amplitude (± cents around the mean pitch), the convention
@@ -33,7 +33,7 @@ export interface VoiceOptions {
   readonly frameRateHz: number;
   /** Periodicity (0..1) a frame needs to count as voiced. @defaultValue 0.8 */
   readonly minPeriodicity?: number;
-  /** @defaultValue 0.5 */
+  /** Shortest note analysed for vibrato (two cycles at 6 Hz). @defaultValue 0.4 */
   readonly minNoteSec?: number;
   /** Fewer voiced frames than this (or voiced ratio < 0.1) → null. @defaultValue 1 s worth */
   readonly minVoicedFrames?: number;
@@ -53,7 +53,7 @@ export function analyseVoice(
 ): VoiceDescriptors | null {
   const fps = opts.frameRateHz;
   const minPer = Math.round((opts.minPeriodicity ?? 0.8) * 255);
-  const minNote = Math.max(4, Math.round((opts.minNoteSec ?? 0.5) * fps));
+  const minNote = Math.max(4, Math.round((opts.minNoteSec ?? 0.4) * fps));
   const minVoiced = opts.minVoicedFrames ?? Math.round(fps);
   const voicedVals: number[] = [];
   let nonSilent = 0;
@@ -76,7 +76,19 @@ export function analyseVoice(
         continue;
       }
       voicedVals.push(f);
-      const c = 1200 * Math.log2(f / 440);
+      // Single-frame octave (and fifth) slips of YIN, replaced by the median of 3 voiced
+      // neighbours, would otherwise cut notes in two.
+      const isV = (j: number): boolean =>
+        j >= a && j < b && f0[j]! > 0 && periodicity[j]! >= minPer;
+      let fm = f;
+      if (isV(i - 1) && isV(i + 1)) {
+        const x = f0[i - 1]!;
+        const z = f0[i + 1]!;
+        const med = Math.max(Math.min(x, f), Math.min(Math.max(x, f), z));
+        // Only outliers (> 300 cents from the median) are replaced, so vibrato peaks stay intact.
+        if (Math.abs(1200 * Math.log2(f / med)) > 300) fm = med;
+      }
+      const c = 1200 * Math.log2(fm / 440);
       if (cur.length > 0 && Math.abs(c - cur[cur.length - 1]!) > 120) close();
       cur.push(c);
     }
