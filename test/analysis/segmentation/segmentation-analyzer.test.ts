@@ -11,6 +11,7 @@ import {
 } from '../../../src/analysis/segmentation/index.js';
 import { createVoiceActivityAnalyzer } from '../../../src/analysis/voice-activity/index.js';
 import { SonoError } from '../../../src/errors.js';
+import { validateAgainst } from '../../../src/pipeline/validate-report.js';
 import { decodeMono16k, driveAnalyzers } from '../../../eval/speech-harness.js';
 import { corpusOrSkip } from '../../helpers/corpus.js';
 import { chord, concat, noise, silence, tempDir, tone } from '../../helpers/fixtures.js';
@@ -45,6 +46,8 @@ function assertWellFormed(s: SegmentationSection, durationSec: number): void {
     assert.notEqual(s.segments[i]!.label, s.segments[i - 1]!.label, 'neighbours differ');
   }
   for (const g of s.segments) assert.ok(g.confidence > 0 && g.confidence <= 1);
+  const v = validateAgainst('sections/segmentation.schema.json', JSON.parse(JSON.stringify(s)));
+  assert.deepEqual(v.errors, []);
   const total = SEGMENT_LABELS.reduce((a, l) => a + s.summary[l].total_sec, 0);
   assert.ok(Math.abs(total - durationSec) < 0.01, `summary totals ${total}`);
   const ratios = SEGMENT_LABELS.reduce((a, l) => a + s.summary[l].ratio, 0);
@@ -101,6 +104,7 @@ test('a bad model file fails with a coded error naming it', () => {
     (e: unknown) => e instanceof SonoError && e.code === 'SONO_ERR_MODEL_LOAD',
   );
   const shipped = loadSegmenterModel();
+  assert.deepEqual(validateAgainst('segmenter-model.schema.json', shipped).errors, []);
   assert.deepEqual([...shipped.classes].sort(), [...SEGMENT_LABELS].sort());
 });
 

@@ -9,6 +9,7 @@ import {
   type VoiceActivitySection,
 } from '../../../src/analysis/voice-activity/index.js';
 import { SonoError } from '../../../src/errors.js';
+import { validateAgainst } from '../../../src/pipeline/validate-report.js';
 import { decodeMono16k, driveAnalyzers } from '../../../eval/speech-harness.js';
 import { corpusOrSkip } from '../../helpers/corpus.js';
 import { concat, noise, silence } from '../../helpers/fixtures.js';
@@ -93,6 +94,8 @@ test('corpus: read speech is mostly speech, orchestral music is not', async (t) 
     assert.equal(track.probabilitiesU8.length, s.frames_total);
     assert.equal(track.probabilitiesU8.length, Math.ceil(x.length / 512));
     assert.ok(!JSON.stringify(s).includes('probabilities'), 'the track is not serialised');
+    const v = validateAgainst('sections/voice_activity.schema.json', JSON.parse(JSON.stringify(s)));
+    assert.deepEqual(v.errors, []);
     assert.ok(s.frames_inferred <= s.frames_total, 'warm-up re-reads are not counted');
     return s;
   };
