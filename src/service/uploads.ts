@@ -2,13 +2,13 @@
  * Streaming uploads: a multipart file stream is written to a temporary file while it is hashed
  * (SHA-256), counted and — on its first bytes — checked by content (magic bytes). Nothing is ever
  * held whole in memory. An accepted upload is fsynced and renamed into
- * `<uploadDir>/<yyyy>/<mm>/<id>.<format>` (then the directory is fsynced) before the caller
+ * `<uploadDir>/<yyyy>/<mm>/<id>/<client file name>` (then the directories are fsynced) before the caller
  * commits the task, so a 202 always refers to a durable file.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -39,7 +39,10 @@ class InspectStream extends Transform {
   private head: Buffer[] = [];
   private headBytes = 0;
 
-  constructor(private readonly displayName: string) {
+  constructor(
+    private readonly displayName: string,
+    private readonly maxBytes: number,
+  ) {
     super();
   }
 
@@ -60,8 +63,13 @@ class InspectStream extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
     this.bytes += chunk.length;
+    // Stop as soon as the limit is passed, whatever the source (busboy enforces it too).
+    if (this.bytes > this.maxBytes) {
+      cb(new SonoError('SONO_ERR_PAYLOAD_TOO_LARGE', { limit: this.maxBytes }));
+      return;
+    }
+    this.hash.update(chunk);
     if (this.sniffed === undefined) {
       this.head.push(chunk);
       this.headBytes += chunk.length;
@@ -77,11 +85,12 @@ class InspectStream extends Transform {
 /** Keeps only a harmless base name of a client-supplied file name (for display and exports). */
 export function sanitizeFileName(name: string | undefined): string {
   const base = (name ?? '').split(/[/\\]/).pop() ?? '';
-  const clean = [...base]
+  let clean = [...base]
     .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
     .join('')
-    .slice(0, 255)
     .trim();
+  // File systems limit names to 255 bytes: keep at most 200 bytes of UTF-8, whole characters.
+  while (Buffer.byteLength(clean) > 200) clean = [...clean].slice(0, -1).join('');
   return clean.length > 0 && clean !== '.' && clean !== '..' ? clean : 'upload';
 }
 
@@ -112,7 +121,7 @@ export async function receiveUpload(
     source.resume();
     throw new SonoError('SONO_ERR_STORAGE_FAILED', { detail: (e as Error).message }, { cause: e });
   }
-  const inspect = new InspectStream(originalName);
+  const inspect = new InspectStream(originalName, opts.maxBytes);
   let ok = false;
   try {
     await pipeline(source, inspect, createWriteStream(partPath, { flags: 'wx' }));
@@ -144,17 +153,22 @@ export async function receiveUpload(
   }
   const sniffed = inspect.sniffed!;
   const now = new Date();
-  const dir = join(
+  // One directory per upload keeps the client's file name (the report's source.file_name and
+  // the Dublin Core title come from it) without any chance of collision.
+  const month = join(
     opts.uploadDir,
     String(now.getUTCFullYear()),
     String(now.getUTCMonth() + 1).padStart(2, '0'),
   );
-  const finalPath = join(dir, `${id}.${sniffed.format}`);
+  const dir = join(month, id);
+  const finalPath = join(dir, originalName);
   try {
     await mkdir(dir, { recursive: true });
     await rename(partPath, finalPath);
-    const dh = await open(dir, 'r');
-    await dh.sync().finally(() => dh.close());
+    for (const d of [dir, month]) {
+      const dh = await open(d, 'r');
+      await dh.sync().finally(() => dh.close());
+    }
   } catch (e) {
     await rm(partPath, { force: true }).catch(() => undefined);
     throw new SonoError('SONO_ERR_STORAGE_FAILED', { detail: (e as Error).message }, { cause: e });
@@ -172,5 +186,10 @@ export async function receiveUpload(
 
 /** Removes stored uploads (a rejected batch, a failed commit). Never throws. */
 export async function discardUploads(uploads: readonly StoredUpload[]): Promise<void> {
-  await Promise.all(uploads.map((u) => rm(u.path, { force: true }).catch(() => undefined)));
+  await Promise.all(uploads.map((u) => removeUpload(u.path)));
+}
+
+/** Removes an upload and its per-upload directory. Never throws. */
+export async function removeUpload(path: string): Promise<void> {
+  await rm(dirname(path), { recursive: true, force: true }).catch(() => undefined);
 }

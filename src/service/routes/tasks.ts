@@ -4,7 +4,7 @@
  * `PATCH|DELETE /api/v1/tasks/{id}`, `POST /api/v1/tasks/{id}/cancel`.
  */
 import { randomUUID } from 'node:crypto';
-import { open, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { sep } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -21,7 +21,7 @@ import { SECURITY, type RouteContext } from '../context.js';
 import { principalOf, requireRole } from '../plugins/auth.js';
 import { actorOf } from '../principal.js';
 import { MAX_PRIORITY, MIN_PRIORITY, submitTask } from '../submissions.js';
-import { discardUploads, receiveUpload, type StoredUpload } from '../uploads.js';
+import { discardUploads, receiveUpload, removeUpload, type StoredUpload } from '../uploads.js';
 import { taskStatusSchema, taskStatusView } from '../views.js';
 
 const taskIdParams = {
@@ -693,7 +693,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
       await store.tasks.delete(task.id);
       // Only files we stored; by-reference sources belong to their archive.
       if (task.sourcePath.startsWith(ctx.config.uploadDir + sep))
-        await rm(task.sourcePath, { force: true }).catch(() => undefined);
+        await removeUpload(task.sourcePath);
       await audit(
         store,
         req,

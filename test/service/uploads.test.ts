@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { SonoError } from '../../src/errors.js';
+import { receiveUpload, removeUpload, sanitizeFileName } from '../../src/service/uploads.js';
+import { encodeWav, tempDir, tone } from '../helpers/fixtures.js';
+
+/** Splits a buffer into small chunks so the magic bytes arrive across several writes. */
+function chunked(buf: Buffer, size: number): Readable {
+  const parts: Buffer[] = [];
+  for (let o = 0; o < buf.length; o += size) parts.push(buf.subarray(o, o + size));
+  return Readable.from(parts);
+}
+
+describe('receiveUpload', () => {
+  const wav = encodeWav([tone(440, 1, 16000)], { sampleRateHz: 16000 });
+
+  it('streams to <yyyy>/<mm>/<id>/<name>, hashing and sniffing across chunk boundaries', async () => {
+    const dir = tempDir();
+    const u = await receiveUpload(chunked(wav, 7), {
+      uploadDir: dir,
+      originalName: 'C:\\tapes\\side A.wav',
+      maxBytes: 1e6,
+    });
+    assert.equal(u.originalName, 'side A.wav');
+    assert.equal(basename(u.path), 'side A.wav');
+    assert.equal(basename(dirname(u.path)), u.id);
+    assert.equal(u.format, 'wav');
+    assert.equal(u.mime, 'audio/wav');
+    assert.equal(u.sizeBytes, wav.length);
+    assert.equal(u.sha256, createHash('sha256').update(wav).digest('hex'));
+    assert.deepEqual(readFileSync(u.path), wav);
+    assert.deepEqual(readdirSync(join(dir, '.incoming')), []);
+    await removeUpload(u.path);
+    assert.equal(existsSync(dirname(u.path)), false);
+  });
+
+  it('rejects non-audio, empty and oversized streams and leaves nothing behind', async () => {
+    const dir = tempDir();
+    const cases: [Buffer, number, string][] = [
+      [Buffer.from('%PDF-1.7\n' + 'x'.repeat(5000)), 1e6, 'SONO_ERR_NOT_AUDIO'],
+      [Buffer.alloc(0), 1e6, 'SONO_ERR_EMPTY_FILE'],
+      [wav, 1000, 'SONO_ERR_PAYLOAD_TOO_LARGE'],
+    ];
+    for (const [data, maxBytes, code] of cases) {
+      await assert.rejects(
+        receiveUpload(chunked(data, 512), { uploadDir: dir, originalName: 'x.wav', maxBytes }),
+        (e: unknown) => e instanceof SonoError && e.code === code,
+        code,
+      );
+    }
+    assert.deepEqual(readdirSync(join(dir, '.incoming')), []);
+    assert.deepEqual(readdirSync(dir), ['.incoming']);
+  });
+
+  it('sanitizes client file names', () => {
+    assert.equal(sanitizeFileName('../../etc/passwd'), 'passwd');
+    assert.equal(sanitizeFileName('..'), 'upload');
+    assert.equal(sanitizeFileName(undefined), 'upload');
+    assert.equal(sanitizeFileName('a\u0000b\u001f.wav'), 'ab.wav');
+    assert.ok(Buffer.byteLength(sanitizeFileName('é'.repeat(300))) <= 200);
+  });
+});
