@@ -156,6 +156,13 @@ export function clusterByBic(
   return { labels: out, k: groups.length, stopValue: stop };
 }
 
+function unitVector(e: Float32Array): Float32Array {
+  let s = 0;
+  for (const v of e) s += v * v;
+  const inv = 1 / Math.sqrt(s || 1);
+  return e.map((v) => v * inv);
+}
+
 /** Symmetric eigenvalues by cyclic Jacobi rotations (small matrices only), ascending. */
 export function symmetricEigenvalues(a: Float64Array, n: number): number[] {
   const m = Float64Array.from(a);
@@ -198,9 +205,41 @@ export function symmetricEigenvalues(a: Float64Array, n: number): number[] {
 export function clusterByCosine(
   embeddings: readonly Float32Array[],
   bounds: ClusterBounds,
+  maxItems = 300,
 ): ClusteringResult {
   const n = embeddings.length;
   if (n === 0) return { labels: new Int32Array(0), k: 0, stopValue: 0 };
+  if (n > maxItems) {
+    // Long recordings: the eigen-solver and AHC are O(n³). Cluster an evenly spaced subsample,
+    // then give every item the label of the nearest subsample centroid (cosine): linear in n.
+    const sub: Float32Array[] = [];
+    for (let i = 0; i < maxItems; i++) sub.push(embeddings[Math.floor((i * n) / maxItems)]!);
+    const r = clusterByCosine(sub, bounds, maxItems);
+    const dim = embeddings[0]!.length;
+    const cent = Array.from({ length: r.k }, () => new Float64Array(dim));
+    sub.forEach((e, i) => {
+      const c = cent[r.labels[i]!]!;
+      const u = unitVector(e);
+      for (let d = 0; d < dim; d++) c[d]! += u[d]!;
+    });
+    const labels = new Int32Array(n);
+    embeddings.forEach((e, i) => {
+      const u = unitVector(e);
+      let best = 0;
+      let bestSim = -Infinity;
+      cent.forEach((c, ci) => {
+        let sim = 0;
+        for (let d = 0; d < dim; d++) sim += c[d]! * u[d]!;
+        if (sim > bestSim) {
+          bestSim = sim;
+          best = ci;
+        }
+      });
+      labels[i] = best;
+    });
+    const out = renumber(labels);
+    return { labels: out, k: Math.max(...out) + 1, stopValue: r.stopValue };
+  }
   const unit = embeddings.map((e) => {
     let s = 0;
     for (const v of e) s += v * v;

@@ -364,6 +364,7 @@ function finishDiarization(
       if (best >= 0 && live.length <= maxK) break;
       for (let i = 0; i < n; i++) if (labels[i] === bb) labels[i] = ba;
       lastLl = undefined;
+      estimatedBy = 'bic';
     }
     // final frame-level refinement of the boundaries with the (merged) speaker models
     if (iters > 0) resegment(1, opts.finalSwitchPenalty ?? 50);
@@ -517,16 +518,16 @@ function fillUnlabelled(labels: Int32Array): void {
   }
 }
 
-/** One GMM per label that has frames (at most 20 000 frames each, evenly subsampled). */
+/** One GMM per label that has frames (16 components, at most 8 000 frames each, evenly subsampled). */
 function trainSpeakerGmms(x: Float32Array, dim: number, labels: Int32Array, k: number): DiagGmm[] {
   const members: number[][] = Array.from({ length: k }, () => []);
   labels.forEach((l, i) => {
     if (l >= 0) members[l]!.push(i);
   });
   return members.map((m) => {
-    const stride = Math.max(1, Math.ceil(m.length / 20000));
+    const stride = Math.max(1, Math.ceil(m.length / 8000));
     const idx = stride === 1 ? m : m.filter((_, i) => i % stride === 0);
-    return trainDiagGmm(x, dim, idx, 16, 5);
+    return trainDiagGmm(x, dim, idx, 16, 4);
   });
 }
 

@@ -69,3 +69,18 @@ test('cosine clustering picks the number of clusters by eigengap and honours bou
   assert.equal(clusterByCosine(emb, { minClusters: 1, maxClusters: 2 }).k, 2);
   assert.equal(clusterByCosine(emb, { minClusters: 4, maxClusters: 10 }).k, 4);
 });
+
+test('cosine clustering of many items goes through a subsample and labels every item', () => {
+  const r = rng(11);
+  const centres = [
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+  ];
+  const emb: Float32Array[] = [];
+  for (let i = 0; i < 600; i++)
+    emb.push(Float32Array.from(centres[i % 3]!.map((v) => v + 0.2 * (r() - 0.5))));
+  const res = clusterByCosine(emb, { minClusters: 1, maxClusters: 10 }, 60);
+  assert.equal(res.k, 3);
+  for (let i = 3; i < 600; i++) assert.equal(res.labels[i], res.labels[i % 3]);
+});
