@@ -48,13 +48,25 @@ export async function createDatabase(
 
   let migrated: Promise<void> | undefined;
   const migrate = (): Promise<void> => {
-    migrated ??= (async () => {
+    // Processes starting together on a fresh database race (SQLite has no migration lock, and
+    // `create schema if not exists` is not atomic in PostgreSQL): the loser fails once the winner
+    // committed, so a failure is retried — the next run finds nothing to do.
+    const once = async (): Promise<void> => {
       if (frozen.kind === 'postgres' && frozen.schema) {
-        await sql`create schema if not exists ${sql.id(checkSchemaName(frozen.schema))}`.execute(
-          db,
-        );
+        const schema = sql.id(checkSchemaName(frozen.schema));
+        await sql`create schema if not exists ${schema}`.execute(db);
       }
       await migrateToLatest(db);
+    };
+    migrated ??= (async () => {
+      for (let i = 1; ; i++) {
+        try {
+          return await once();
+        } catch (e) {
+          if (i >= 3) throw e;
+          await new Promise((r) => setTimeout(r, 100 * i));
+        }
+      }
     })().catch((e: unknown) => {
       migrated = undefined; // allow a later retry (e.g. the database was down at start-up)
       throw e;
