@@ -1,5 +1,6 @@
 /**
- * Diarization evaluation: runs the real speech pipeline (Silero VAD → diarization) on the corpus
+ * Diarization evaluation: runs the real speech pipeline (`analyzeFile`, processing type `speech`:
+ * one decode, QC, Silero VAD, segmentation, diarization) on the corpus
  * conversations and scores the `speaker_recognition` turns (plus detected overlaps) against the
  * reference RTTM with DER (md-eval conventions, src/analysis/diarization/der.ts) inside each file's
  * UEM, at collar 0 and 0.25 s, per file and overall (total-weighted), with the speaker-count error.
@@ -18,7 +19,7 @@ import {
 } from '../src/analysis/diarization/der.js';
 import { DiarizationAnalyzer } from '../src/analysis/diarization/diarization-analyzer.js';
 import type { SpeakerRecognitionSection } from '../src/analysis/diarization/types.js';
-import { createVoiceActivityAnalyzer } from '../src/analysis/voice-activity/index.js';
+import { analyzeFile } from '../src/pipeline/analyze-file.js';
 import { markdownTable, type Evaluation } from './common.js';
 import { decodeMono16k, driveAnalyzers } from './speech-harness.js';
 
@@ -48,15 +49,14 @@ interface Row {
 const pct = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'n/a');
 
 async function runFile(wav: string, ref: SpeakerTurn[], uem: TimeRegion[]): Promise<Row> {
-  const samples = await decodeMono16k(wav);
+  // The real pipeline: one decode, every 'speech' stage (QC, Silero VAD, segmentation, diarization).
   const t0 = performance.now();
-  const make = (ctx: AnalyzerContext): Analyzer[] => [
-    createVoiceActivityAnalyzer(ctx),
-    new DiarizationAnalyzer(ctx),
-  ];
-  const { sections } = await driveAnalyzers(make, samples);
+  const report = await analyzeFile(wav, { processingType: 'speech' });
   const ms = performance.now() - t0;
-  const sec = sections['speaker_recognition'] as SpeakerRecognitionSection;
+  const sec = report.results.speaker_recognition as SpeakerRecognitionSection;
+  if (sec.status !== 'ok')
+    throw new Error(`speaker_recognition ${sec.status}: ${sec.reason ?? ''}`);
+  const samples = await decodeMono16k(wav);
   const hyp = sectionToTurns(sec);
   const d0 = computeDer(ref, hyp, { uem, collarSec: 0 });
   const d25 = computeDer(ref, hyp, { uem, collarSec: 0.25 });
@@ -174,7 +174,7 @@ export const diarizationEvaluation: Evaluation = {
         `pyannote.metrics \`collar=0.5\` is the same as 0.25 here). Overlap is scored; hypothesis ` +
         `overlaps are the section's \`overlaps\`. The oracle-VAD column runs the same diarization ` +
         `on the reference speech regions, isolating the speaker side from VAD errors.`,
-      `Wall time (VAD + diarization, 2 runs per file incl. oracle): ${(audioSec / 1000).toFixed(1)} s.`,
+      `Wall time of the speech pipeline (analyzeFile, processing type speech) over these files: ${(audioSec / 1000).toFixed(1)} s.`,
     ];
     for (const s of summary) console.log(s);
     console.log(table);

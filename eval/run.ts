@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { corpusDirOrExit, type Evaluation } from './common.js';
+import { diarizationEvaluation } from './diarization.js';
 import { heritageEvaluation } from './heritage.js';
 import { musicEvaluation } from './music.js';
 import { segmentationEvaluation } from './segmentation.js';
@@ -14,6 +15,7 @@ import { vadEvaluation } from './vad.js';
 const EVALUATIONS: readonly Evaluation[] = [
   vadEvaluation,
   segmentationEvaluation,
+  diarizationEvaluation,
   musicEvaluation,
   heritageEvaluation,
 ];
