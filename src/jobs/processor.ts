@@ -162,7 +162,8 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
     cached: boolean,
   ): Promise<void> => {
     if (!(await store.tasks.markCompleted(task.id, done))) {
-      logger.info({ taskId: task.id }, 'task was cancelled while processing; result kept');
+      // Cancelled meanwhile, or another worker (after a lost lease) finished it first.
+      logger.info({ taskId: task.id }, 'task already cancelled or finished; result kept');
       return;
     }
     const updated = (await store.tasks.get(task.id)) ?? task;

@@ -39,7 +39,10 @@ export async function createDatabase(
   const frozen = Object.freeze({ ...config });
   let db: Kysely<DatabaseSchema>;
   if (frozen.kind === 'sqlite') {
-    const { dialect } = createSqliteDialect({ file: frozen.file });
+    const { dialect } = createSqliteDialect({
+      file: frozen.file,
+      ...(frozen.busyTimeoutMs !== undefined ? { busyTimeoutMs: frozen.busyTimeoutMs } : {}),
+    });
     db = new Kysely<DatabaseSchema>({ dialect: guardDialect(dialect) });
   } else {
     const { dialect } = createPostgresDialect({ ...frozen, onPoolError: opts.onPoolError });

@@ -463,7 +463,12 @@ export interface ComponentHealth {
 }
 
 export type DatabaseConfig =
-  | { readonly kind: 'sqlite'; readonly file: string }
+  | {
+      readonly kind: 'sqlite';
+      readonly file: string;
+      /** How long a write waits for another process's lock before failing. @defaultValue 5000 */
+      readonly busyTimeoutMs?: number;
+    }
   | {
       readonly kind: 'postgres';
       readonly host: string;

@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { tempDir } from '../helpers/fixtures.js';
 import { SonoError } from '../../src/errors.js';
 import { createQueue } from '../../src/jobs/create-queue.js';
 import { createDatabase } from '../../src/store/database.js';
@@ -21,6 +25,28 @@ function isCode(code: string) {
 }
 
 describe('database unavailable', () => {
+  it('SQLite locked by another process beyond the busy timeout: coded error, then writes work', async () => {
+    const dir = tempDir('sono-sqlite-busy-');
+    const file = join(dir, 'db.sqlite');
+    const store = await createDatabase({ kind: 'sqlite', file, busyTimeoutMs: 100 });
+    const other = new BetterSqlite3(file);
+    try {
+      other.exec('BEGIN EXCLUSIVE');
+      other.prepare("insert into batches (id, task_count, created_at) values ('b', 0, 'x')").run();
+      await assert.rejects(
+        store.tasks.create({ processingType: 'technical', sourcePath: '/a.wav' }),
+        isCode('SONO_ERR_DB_UNAVAILABLE'),
+      );
+      other.exec('ROLLBACK');
+      const t = await store.tasks.create({ processingType: 'technical', sourcePath: '/a.wav' });
+      assert.equal((await store.tasks.get(t.id))?.status, 'queued');
+    } finally {
+      other.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an unreachable PostgreSQL: coded errors, ping down, no crash', async () => {
     await assert.rejects(createDatabase(unreachable), isCode('SONO_ERR_DB_UNAVAILABLE'));
     const store = await createDatabase(unreachable, { migrate: false });
