@@ -12,7 +12,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { resolveFfmpeg } from '../src/audio/ffmpeg-path.js';
 import { PROCESSING_TYPES, STAGES, type ProcessingType } from '../src/pipeline/stages.js';
@@ -146,6 +146,7 @@ if (!existsSync('dist/pipeline/analyze-file.js')) {
   process.exit(1);
 }
 
+const loadAtStart = loadavg()[0] ?? 0;
 const rows: Row[] = [];
 const inputs: { name: string; files: string[]; types: ProcessingType[] }[] = [];
 const corpus = corpusDir();
@@ -209,7 +210,7 @@ const stageTable = [
 ];
 for (const r of rows) {
   if (r.mode === 'decode only') continue;
-  if (r.m.framingMs >= 1)
+  if (r.m.framingMs >= 50)
     stageTable.push(
       `| ${r.input} | ${r.mode} | (shared framing) | | ${fmt(r.m.framingMs / 1000, 2)} | ${r.m.framingMs > 0 ? fmt(r.audioSec / (r.m.framingMs / 1000), 0) : '—'} |`,
     );
@@ -251,6 +252,9 @@ const md = [
   '',
   `Measured by \`npm run bench${args.length ? ` ${args.join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}, commit \`${commit}\`.`,
   `Machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, ${osType()} ${release()}, Node ${process.version}, ${ffmpegVersion}.`,
+  '',
+  `1-minute load average: ${fmt(loadAtStart, 1)} at start, ${fmt(loadavg()[0] ?? 0, 1)} at end ` +
+    `(on ${cpu.length} cores; a busy machine stretches wall times, ratios stay comparable).`,
   '',
   'Each row runs in its own child process on the compiled `dist/` (as the `sonoteca` command runs).',
   '"decode only" is the pipeline\'s own ffmpeg decode (analysis stream + native stream), output discarded:',
