@@ -57,6 +57,8 @@ Examples:
           throw e;
         }
         await stopped;
+        // Everything is closed; do not wait for stray timers (e.g. a pool's terminate grace).
+        setTimeout(() => process.exit(), 1000).unref();
       });
   },
 };

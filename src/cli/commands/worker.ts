@@ -44,6 +44,8 @@ Example:
           healthPort,
         });
         await stopOnSignals(runtime);
+        // Everything is closed; do not wait for stray timers (e.g. a pool's terminate grace).
+        setTimeout(() => process.exit(), 1000).unref();
       });
   },
 };
