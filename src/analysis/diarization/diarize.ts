@@ -1,15 +1,16 @@
 /**
- * The diarization pipeline run in `finish()`, over the compact frame features of a whole recording:
+ * The diarization pipeline run in `finish()`, over the compact frame features of a whole recording
+ * (docs/DIARIZATION.md has the full description):
  *
  * 1. speech frames from the given speech regions (Silero VAD's, or the energy fallback);
  * 2. MFCC c1…c19 from the stored log-mel, mean/variance normalised over the speech frames;
- * 3. speaker-change detection inside each speech region (sliding GLR + BIC validation);
- * 4. one embedding per segment (engine; default: Gaussian statistics);
- * 5. agglomerative clustering with a stopping rule (BIC, or eigengap for cosine embeddings),
- *    bounded by minSpeakers/maxSpeakers;
- * 6. Viterbi resegmentation with one GMM per speaker (2 iterations), tiny clusters dropped;
- * 7. overlap marking where, inside one speaker's turn, a second speaker's model keeps winning a
- *    large share of the frames;
+ * 3. speaker-change detection inside each region (sliding GLR + BIC validation), long segments cut;
+ * 4. one embedding per segment through the EmbeddingEngine (default: MFCC mean/std pooling);
+ * 5. cosine engines: eigengap count + average-linkage AHC, block-Viterbi GMM resegmentation, a
+ *    full-covariance BIC merge check, frame-level refinement. Gaussian-statistics engine: BIC-AHC
+ *    initial partition, then ICSI-style GMM clustering (gmm-clustering.ts);
+ * 6. bounds minSpeakers/maxSpeakers honoured throughout;
+ * 7. overlap marking where, inside one speaker's turn, a second speaker's model keeps winning;
  * 8. turns, per-speaker statistics, overlaps.
  */
 import { dctMatrix } from '../../dsp/mel.js';
