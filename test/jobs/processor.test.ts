@@ -190,6 +190,33 @@ describe('task processor', () => {
     assert.equal(done.errorCode, 'SONO_ERR_PATH_NOT_FOUND');
   });
 
+  it('reports progress into the task and cancels a running analysis', async () => {
+    // 2 minutes of noisy tone: long enough to be caught mid-analysis.
+    const sr = 22050;
+    const x = tone(220, 120, sr, 0.3);
+    const n = noise(120, sr, 0.05, 3);
+    const long = writeWav(dir, 'long.wav', [x.map((v, i) => v + n[i]!)], { sampleRateHz: sr });
+    const failed: string[] = [];
+    queue.on('failed', (e) => failed.push(e.error.code));
+    const task = await submit(long, 'comprehensive');
+    const end = Date.now() + 60_000;
+    let seen: Task | undefined;
+    for (;;) {
+      seen = await store.tasks.get(task.id);
+      if (seen?.status === 'processing' && seen.progress > 0) break;
+      assert.notEqual(seen?.status, 'completed', 'finished before it could be cancelled');
+      if (Date.now() > end) throw new Error(`no progress: ${JSON.stringify(seen)}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(seen.progress < 1);
+    assert.equal(await queue.cancel(task.id), true);
+    const done = await settled(task.id);
+    assert.equal(done.status, 'cancelled');
+    assert.equal(done.resultId, null);
+    while (failed.length === 0) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(failed, ['SONO_ERR_CANCELLED']);
+  });
+
   it('a task cancelled before it runs is skipped', async () => {
     const before = analyses;
     const task = await store.tasks.create({ processingType: 'technical', sourcePath: wav });
