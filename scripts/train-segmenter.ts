@@ -1,7 +1,7 @@
 /**
  * Trains the segmentation model and writes `models/segmenter.json`.
  *
- *   node --import tsx scripts/train-segmenter.ts [--minutes 30] [--out models/segmenter.json]
+ *   node --import tsx scripts/train-segmenter.ts [--minutes 30] [--members 3] [--out models/segmenter.json]
  *
  * Data: labelled mixtures built from the TRAIN split of the corpus sources
  * (eval/segmentation-mixtures.ts; the test split is never read here). Smoothing parameters are
@@ -59,8 +59,31 @@ for (let k = 0; k < labs.length; k++) {
   o += labs[k]!.length;
 }
 const t0 = performance.now();
-const params = trainSegmenter(X, Y, classes, { hidden: 24, epochs: 40, seed: 7 });
-console.log(`trained on ${n} blocks in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+// An ensemble of MEMBERS perceptrons (different seeds) whose logits are averaged: with so few
+// source files a single network's decision regions move from seed to seed (notably `singing`).
+// Averaging logits of members sharing the standardisation is exactly one wider perceptron
+// (hidden units concatenated, output weights divided by MEMBERS), so the artefact format is
+// unchanged.
+const MEMBERS = Number(arg('members', '3'));
+const members = Array.from({ length: MEMBERS }, (_, k) =>
+  trainSegmenter(X, Y, classes, { hidden: 24, epochs: 40, seed: 7 + k }),
+);
+const first = members[0]!;
+const params: typeof first = {
+  ...first,
+  hidden_weights: members.flatMap((m) => m.hidden_weights),
+  hidden_bias: members.flatMap((m) => m.hidden_bias),
+  output_weights: classes.map((_, c) =>
+    members.flatMap((m) => m.output_weights[c]!.map((w) => Math.round((w / MEMBERS) * 1e6) / 1e6)),
+  ),
+  output_bias: classes.map(
+    (_, c) =>
+      Math.round((members.reduce((a, m) => a + m.output_bias[c]!, 0) / MEMBERS) * 1e6) / 1e6,
+  ),
+};
+console.log(
+  `trained ${MEMBERS} members on ${n} blocks in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
 
 // Training accuracy per block (before smoothing), for the record.
 const draft: SegmenterModel = {
@@ -109,6 +132,7 @@ const model: SegmenterModel = {
   training: {
     script: 'scripts/train-segmenter.ts',
     mixtures_minutes: minutes,
+    ensemble_members: MEMBERS,
     blocks: n,
     block_accuracy_train: Math.round(trainAcc * 1e4) / 1e4,
     frame_accuracy_validation: Math.round(best.acc * 1e4) / 1e4,
