@@ -1,7 +1,7 @@
 /**
  * The segmentation model: a one-hidden-layer perceptron (tanh) over standardised window
  * features, softmax over the classes. Written by hand (forward pass and, in `train.ts`, Adam)
- * because it is ~600 weights: an ML runtime would cost more to load than the model costs to run,
+ * because it is ~2,000 weights: an ML runtime would cost more to load than the model costs to run,
  * and the JSON artefact stays readable and retrainable by an archive.
  *
  * The artefact (`models/segmenter.json`, schema `docs/schema/segmenter-model.schema.json`) is
