@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hashPassword } from '../src/service/auth/passwords.js';
@@ -360,8 +360,23 @@ async function benchWorkers(k: number, redisPort: number): Promise<void> {
   const workers: Service[] = [];
   try {
     const token = await login(api.base);
+    // Workers first, each up and ready (its probe port answers /ready) before the clock starts.
+    for (let i = 0; i < k; i++) {
+      const probePort = await freePort();
+      workers.push(
+        await startProcess(['worker', '--health-port', String(probePort)], env, probePort),
+      );
+      for (
+        let j = 0;
+        j < 300 &&
+        (await fetch(`http://127.0.0.1:${probePort}/ready`).catch(() => undefined))?.status !== 200;
+        j++
+      )
+        await sleep(100);
+    }
     // 20 s technical jobs: short, but long enough that the analysis dominates the overheads.
     const body = wavOfBytes(44 + 20 * TONE_SECOND.length);
+    const t0 = performance.now();
     for (let i = 0; i < JOBS; i++) {
       const form = new FormData();
       form.append('processing_type', 'technical');
@@ -376,8 +391,6 @@ async function benchWorkers(k: number, redisPort: number): Promise<void> {
       });
       if (res.status !== 202) throw new Error(`submit: ${res.status} ${await res.text()}`);
     }
-    const t0 = performance.now();
-    for (let i = 0; i < k; i++) workers.push(await startProcess(['worker'], env));
     let done = 0;
     while (done < JOBS) {
       await sleep(250);
@@ -429,6 +442,7 @@ function table(): string {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg()[0]!;
   const dataDir = mkdtempSync(join(tmpdir(), 'sono-bench-'));
   const port = await freePort();
   const env = await setUp(dataDir, { PORT: String(port), RATE_LIMIT_MAX: '1000000' });
@@ -455,7 +469,7 @@ async function main(): Promise<void> {
   } finally {
     await redis.stop();
   }
-  const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}${quick ? ' (--quick)' : ''}; service in its own process (SQLite, local files), load generator in another.`;
+  const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}${quick ? ' (--quick)' : ''}, load average ${loadBefore.toFixed(1)} at start (the machine is shared: numbers are lower bounds); service in its own process (SQLite, local files), load generator in another.`;
   const text = `${header}\n\n${table()}\n`;
   process.stdout.write(`\n${text}`);
   if (write) {
