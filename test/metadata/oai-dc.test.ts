@@ -15,10 +15,10 @@ test('oai_dc XML is well-formed, namespaced, escaped, and carries extent as dc:f
     source: ['a&b.wav'],
   });
   assert.equal(XMLValidator.validate(xml), true);
-  const doc = new XMLParser({ ignoreAttributes: false, isArray: (_name, _jpath, _isLeaf, isAttribute) => !isAttribute }).parse(xml) as Record<
-    string,
-    Record<string, unknown>[]
-  >;
+  const doc = new XMLParser({
+    ignoreAttributes: false,
+    isArray: (_name, _jpath, _isLeaf, isAttribute) => !isAttribute,
+  }).parse(xml) as Record<string, Record<string, unknown>[]>;
   const root = doc['oai_dc:dc']![0]!;
   assert.equal(root['@_xmlns:oai_dc'], OAI_DC_NS);
   assert.equal(root['@_xmlns:dc'], DC_NS);
