@@ -34,8 +34,9 @@ async function waitForStatus(
   token: string,
   id: string,
   want: readonly string[],
+  pollMs = 100,
 ): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 1200; i++) {
+  for (let i = 0; i < 120_000 / pollMs; i++) {
     const res = await rt.app!.inject({
       url: `/api/v1/status/${id}`,
       headers: { authorization: `Bearer ${token}` },
@@ -47,7 +48,7 @@ async function waitForStatus(
       !want.includes(b['status'] as string)
     )
       assert.fail(`task ${id} ended ${String(b['status'])}: ${JSON.stringify(b['error'])}`);
-    await sleep(100);
+    await sleep(pollMs);
   }
   assert.fail(`task ${id} never reached ${want.join('/')}`);
 }
@@ -235,7 +236,7 @@ for (const backend of BACKENDS) {
       // Five minutes of audio: long enough to be caught mid-analysis.
       const long = encodeWav([tone(220, 300, 22050)], { sampleRateHz: 22050 });
       const id = await submit(rt, token, long, 'technical');
-      await waitForStatus(rt, token, id, ['processing']);
+      await waitForStatus(rt, token, id, ['processing'], 10);
       // Stop with a 0.1 s grace: the in-flight job goes back to the durable queue.
       const config = rt.config;
       await rt.stop(0.1);
