@@ -176,8 +176,31 @@ test('a batch mixing good and broken files: exit 1, every failure coded, every g
 
   // --jobs 2 writes the same reports.
   const out2 = join(fx.root, 'out2');
-  const r2 = cli('analyze', inDir, '--out', out2, '--type', 'technical', '--jobs', '2', '--quiet');
+  const r2 = cli(
+    'analyze',
+    inDir,
+    '--out',
+    out2,
+    '--type',
+    'technical',
+    '--jobs',
+    '2',
+    '--quiet',
+    '--format',
+    'ndjson',
+  );
   assert.equal(r2.status, 1);
+  // --format ndjson: one line per file, a report or a coded error record.
+  const lines = readFileSync(join(out2, 'batch.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { ok: boolean; report?: Report; error?: { code: string } });
+  assert.equal(lines.length, fx.good.length + Object.keys(fx.broken).length + 1);
+  assert.equal(lines.filter((l) => l.ok).length, summary.totals.ok);
+  for (const l of lines) {
+    if (l.ok) assert.ok(validateReport(l.report).valid);
+    else assert.match(l.error!.code, /^SONO_ERR_[A-Z_]+$/);
+  }
   for (const file of fx.good) {
     const rel = relative(inDir, file);
     assert.deepEqual(
