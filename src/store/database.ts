@@ -59,7 +59,10 @@ export async function createDatabase(
         const schema = sql.id(checkSchemaName(frozen.schema));
         await sql`create schema if not exists ${schema}`.execute(db);
       }
-      await migrateToLatest(db);
+      await migrateToLatest(
+        db,
+        frozen.kind === 'postgres' ? { schema: frozen.schema ?? 'public' } : {},
+      );
     };
     migrated ??= (async () => {
       for (let i = 1; ; i++) {

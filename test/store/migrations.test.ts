@@ -4,11 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import pg from 'pg';
 import { createDatabase } from '../../src/store/database.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import type { DatabaseConfig, Store } from '../../src/store/types.js';
 import { tempDir } from '../helpers/fixtures.js';
-import { dropSchema, pgConfig } from './store-backends.js';
+import { dropSchema, pgConfig, pgUrl } from './store-backends.js';
 
 const TABLES = [
   'api_keys',
@@ -31,6 +32,8 @@ async function concurrentStart(config: DatabaseConfig): Promise<void> {
     );
     const store = ok[0] as Store;
     const tables = (await store.db.introspection.getTables())
+      // PostgreSQL lists every schema's tables: keep ours.
+      .filter((t) => config.kind === 'sqlite' || t.schema === config.schema)
       .map((t) => t.name)
       .filter((n) => !n.startsWith('kysely_'))
       .sort();
@@ -59,9 +62,19 @@ it('three processes migrating a fresh SQLite file at once all start', async () =
 
 it('three processes migrating a fresh PostgreSQL schema at once all start', async () => {
   const schema = `sonotest_m${randomBytes(6).toString('hex')}`;
+  // Another schema that already has Kysely's migration tables (another run, another app) must not
+  // make the migrator believe ours exist.
+  const decoy = `${schema}_decoy`;
+  const admin = new pg.Client({ connectionString: pgUrl() });
+  await admin.connect();
   try {
+    await admin.query(
+      `create schema ${decoy}; create table ${decoy}.kysely_migration_lock (id text primary key, is_locked integer); create table ${decoy}.kysely_migration (name text primary key, timestamp text)`,
+    );
     await concurrentStart(pgConfig(schema));
   } finally {
+    await admin.end();
     await dropSchema(schema);
+    await dropSchema(decoy);
   }
 });

@@ -9,10 +9,22 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };
 
-/** Applies every pending migration; throws the first failure. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+/**
+ * Applies every pending migration; throws the first failure.
+ * `schema` (PostgreSQL): where the migration tables live. It must be given: Kysely's migrator
+ * otherwise looks for its tables in every schema, and another schema's `kysely_migration_lock`
+ * (another test run, another application) would make it skip creating ours.
+ */
+export async function migrateToLatest(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  opts: { readonly schema?: string } = {},
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(opts.schema ? { migrationTableSchema: opts.schema } : {}),
+  });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) {
     if (error instanceof SonoError) throw error;
