@@ -12,7 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import { SonoError, toSonoError } from '../errors.js';
+import { toSonoError } from '../errors.js';
 import { createQueue } from '../jobs/create-queue.js';
 import type { JobQueue, QueueTiming, QueueWorker } from '../jobs/queue.js';
 import type { LocalWorker } from './worker-runtime.js';
@@ -180,4 +180,3 @@ export function stopOnSignals(runtime: Runtime): Promise<void> {
   });
 }
 
-export { SonoError };
