@@ -75,3 +75,32 @@ test('cancelling a queued task resolves it with SONO_ERR_CANCELLED', async () =>
     await pool.close();
   }
 });
+
+test('cancelling a running task stops its analysis with SONO_ERR_CANCELLED; the worker stays usable', async () => {
+  // 10 minutes at 8 kHz: long enough that the analysis is still running when the cancel arrives.
+  const long = writeWav(dir, 'long.wav', [noise(600, 8000, 0.1, 3)], { sampleRateHz: 8000 });
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    const ac = new AbortController();
+    let progressAtCancel = -1;
+    const r = await pool.run(
+      long,
+      { processingType: 'technical' },
+      {
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (progressAtCancel < 0) {
+            progressAtCancel = p.processedSec;
+            ac.abort();
+          }
+        },
+      },
+    );
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.equal(r.error.code, 'SONO_ERR_CANCELLED');
+    assert.ok(progressAtCancel >= 0 && progressAtCancel < 600);
+    assert.equal((await pool.run(a, { processingType: 'technical' })).ok, true);
+  } finally {
+    await pool.close();
+  }
+});
