@@ -39,3 +39,37 @@ it('local queue: finished jobs past the retention are pruned when a worker start
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('local queue: a job whose last attempt stalled fails with SONO_ERR_TIMEOUT instead of looping', async () => {
+  const dir = tempDir('sono-local-queue-');
+  const store = await createDatabase({ kind: 'sqlite', file: join(dir, 'q.db') });
+  const queue = await createQueue({ kind: 'local', store, timing: { pollIntervalMs: 10 } });
+  try {
+    await queue.enqueue({ taskId: 'doomed', maxAttempts: 2 });
+    // As left by a worker that died during attempt 2 of 2: active, lease expired.
+    await store.db
+      .updateTable('jobs')
+      .set({
+        state: 'active',
+        attempts: 2,
+        lease_owner: 'dead-worker',
+        lease_token: 'dead-token',
+        lease_expires_ms: Date.now() - 1,
+      })
+      .where('task_id', '=', 'doomed')
+      .execute();
+    const failed: { code: string; attempt: number }[] = [];
+    queue.on('failed', (e) => failed.push({ code: e.error.code, attempt: e.attempt }));
+    let ran = 0;
+    const w = queue.startWorker(async () => void ran++, { concurrency: 1 });
+    while (failed.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await w.close({ graceful: true });
+    assert.deepEqual(failed, [{ code: 'SONO_ERR_TIMEOUT', attempt: 3 }]);
+    assert.equal(ran, 0);
+    assert.equal((await queue.counts()).failed, 1);
+  } finally {
+    await queue.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
