@@ -115,6 +115,23 @@ describe('queue conformance', { concurrency: BACKENDS.length }, () => {
         });
       });
 
+      it('refuses bad parameters with coded errors naming them', async () => {
+        await withQueue(backend, async (q) => {
+          const named = (name: string) => (e: unknown) =>
+            e instanceof SonoError &&
+            e.code === 'SONO_ERR_INVALID_PARAMETER' &&
+            e.details['name'] === name;
+          await assert.rejects(q.enqueue({ taskId: 'a', priority: 1.5 }), named('priority'));
+          await assert.rejects(q.enqueue({ taskId: 'a', priority: 2_000_000 }), named('priority'));
+          await assert.rejects(q.enqueue({ taskId: 'a', maxAttempts: 0 }), named('maxAttempts'));
+          assert.throws(
+            () => q.startWorker(async () => undefined, { concurrency: 0 }),
+            named('concurrency'),
+          );
+          assert.equal((await q.counts()).waiting, 0);
+        });
+      });
+
       it('enqueue is idempotent while the job is queued', async () => {
         await withQueue(backend, async (q) => {
           await q.enqueue({ taskId: 'dup', priority: 1 });
