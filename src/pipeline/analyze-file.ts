@@ -172,10 +172,12 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
     try {
       const r = fn();
       if (r instanceof Promise) {
-        slot.cpuMs += performance.now() - t;
+        // The pipeline waits for the analyzer here (e.g. ONNX inference on its own thread), so
+        // the awaited time is this analyzer's cost too.
         await r.catch((e: unknown) => {
           slot.error = analyzerError(slot, e);
         });
+        slot.cpuMs += performance.now() - t;
         return;
       }
     } catch (e) {

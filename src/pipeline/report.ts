@@ -143,9 +143,9 @@ export interface AnalyzerTiming {
   readonly section: string;
   readonly stage: string;
   /**
-   * Milliseconds spent inside this analyzer's callbacks on the analysis thread (they are
-   * synchronous, so this is its CPU time). Shared frame features (FFT, mel) are charged to the
-   * first analyzer that reads them.
+   * Milliseconds spent inside this analyzer's callbacks, including the time the pipeline awaits
+   * its asynchronous work (ONNX inference runs on its own thread): its CPU time on an idle
+   * machine. Shared frame features (FFT, mel) are charged to the first analyzer that reads them.
    */
   readonly cpu_ms: number;
 }

@@ -94,3 +94,15 @@ test('sonoteca train rejects a labels file without path/category columns: usage 
     /Invalid labels file .*bad\.csv: the header must name "path" and "category"/,
   );
 });
+
+test('sonoteca analyze --model with a missing or invalid model is a usage error before any file', () => {
+  const dir = tempDir();
+  const wav = writeWav(dir, 'a.wav', [chord([262, 330, 392], 1, SR)], { sampleRateHz: SR });
+  const missing = cli(['analyze', '--model', join(dir, 'nope.json'), '--out', join(dir, 'o'), wav]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--model: Could not load model/);
+  writeFileSync(join(dir, 'bad.json'), JSON.stringify({ format: 'something-else' }));
+  const bad = cli(['analyze', '--model', join(dir, 'bad.json'), '--out', join(dir, 'o'), wav]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--model: Invalid model file .*bad\.json: format/);
+});

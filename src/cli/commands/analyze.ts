@@ -9,6 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { AnalyzeOptions } from '../../analysis/analyzer.js';
+import { loadModel } from '../../analysis/heritage/model.js';
 import { resolveQcProfile } from '../../analysis/quality-control/profiles.js';
 import { isSonoError, type ErrorCode } from '../../errors.js';
 import { applicableExporters } from '../../metadata/exports/index.js';
@@ -373,6 +374,15 @@ Exit codes: 0 all files ok; 1 some file or path failed (codes in the summary, se
           throw e;
         }
         if (existsSync(profile)) profile = resolve(profile);
+        // Likewise a missing or invalid heritage model.
+        if (o['model'] !== undefined) {
+          try {
+            loadModel(resolve(o['model'] as string));
+          } catch (e) {
+            if (isSonoError(e)) throw new UsageError(`--model: ${e.message}`);
+            throw e;
+          }
+        }
         const code = await runAnalyze(paths, {
           out: o['out'] as string,
           jobs: o['jobs'] as number,
