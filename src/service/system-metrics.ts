@@ -29,6 +29,8 @@ export class SystemSampler {
   private last = cpuTicks();
   private cpuPercent = 0;
   private diskPercent = 0;
+  private memoryPercent = 0;
+  private memoryAtMs = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -60,10 +62,16 @@ export class SystemSampler {
     }
   }
 
+  /** The latest figures; memory is re-read at most once a second (it is a syscall). */
   current(): SystemMetrics {
+    const now = Date.now();
+    if (now - this.memoryAtMs >= 1000) {
+      this.memoryPercent = round1(100 * (1 - freemem() / totalmem()));
+      this.memoryAtMs = now;
+    }
     return {
       cpu_percent: this.cpuPercent,
-      memory_percent: round1(100 * (1 - freemem() / totalmem())),
+      memory_percent: this.memoryPercent,
       disk_percent: this.diskPercent,
     };
   }

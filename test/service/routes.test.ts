@@ -58,8 +58,11 @@ for (const backend of BACKENDS) {
       assert.ok(b.uptime_seconds >= 0);
       for (const k of ['cpu_percent', 'memory_percent', 'disk_percent'])
         assert.ok(b.system_metrics[k] >= 0 && b.system_metrics[k] <= 100, k);
-      assert.equal(res.headers['x-content-type-options'], 'nosniff');
       assert.ok(res.headers['x-request-id']);
+      // Security headers on the API (probes skip them: machines only).
+      const api = await h.app.inject({ url: '/api/v1/tasks' });
+      assert.equal(api.headers['x-content-type-options'], 'nosniff');
+      assert.match(String(api.headers['content-security-policy']), /default-src 'self'/);
     });
 
     it('GET /ready, /api/ready and /api/health report every component', async () => {

@@ -102,10 +102,13 @@ function liveness(ctx: RouteContext) {
 
 export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const noLimit = { rateLimit: false } as const;
+  // Machine endpoints: no rate limit, no browser security headers (helmet costs more than the
+  // probe itself under load; these answers are never rendered by a browser).
   app.get(
     '/health',
     {
       config: noLimit,
+      helmet: false,
       logLevel: 'warn',
       schema: {
         tags: ['health'],
@@ -123,6 +126,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
   };
   const readyOpts = {
     config: noLimit,
+    helmet: false as const,
     logLevel: 'warn' as const,
     schema: {
       tags: ['health'],
@@ -137,6 +141,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
     '/api/health',
     {
       config: noLimit,
+      helmet: false,
       schema: {
         tags: ['health'],
         summary: 'Detailed component status',
@@ -181,6 +186,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
     '/metrics',
     {
       config: noLimit,
+      helmet: false,
       logLevel: 'warn',
       schema: {
         tags: ['health'],
