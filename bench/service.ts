@@ -9,7 +9,7 @@
  * 4. jobs per minute with 1 and 2 `sonoteca worker` processes on Redis (short technical jobs).
  *
  * Prints a table and appends it to docs/BENCHMARKS.md under "Service" (between markers, replaced
- * on each run). Flags: --quick (smaller counts), --no-write.
+ * on each run). Flags: --quick (smaller counts), --no-write, --only <health|uploads|big|workers>.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +25,9 @@ import { createDatabase } from '../src/store/database.js';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const write = !args.includes('--no-write');
+/** `--only health|uploads|big|workers`: run one phase (the table then holds only its rows). */
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const runs = (phase: string): boolean => only === undefined || only === phase;
 const HEALTH_CONNECTIONS = 200;
 const HEALTH_SECONDS = quick ? 3 : 10;
 const UPLOADS = quick ? 20 : 100;
@@ -471,18 +474,25 @@ async function main(): Promise<void> {
   const svc = await startProcess(['serve', '--no-worker'], env, port);
   try {
     const token = await login(svc.base);
-    process.stderr.write('bench: /health…\n');
-    await benchHealth(svc.base, svc.child.pid!);
-    process.stderr.write('bench: uploads…\n');
-    await benchUploads(svc.base, token);
-    process.stderr.write('bench: big upload…\n');
-    await benchBigUpload(svc, token);
+    if (runs('health')) {
+      process.stderr.write('bench: /health…\n');
+      await benchHealth(svc.base, svc.child.pid!);
+    }
+    if (runs('uploads')) {
+      process.stderr.write('bench: uploads…\n');
+      await benchUploads(svc.base, token);
+    }
+    if (runs('big')) {
+      process.stderr.write('bench: big upload…\n');
+      await benchBigUpload(svc, token);
+    }
   } finally {
     await svc.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
   const redis = await startRedis();
   try {
+    if (!runs('workers')) return finish(loadBefore);
     for (const k of [1, 2]) {
       process.stderr.write(`bench: ${k} worker(s)…\n`);
       await benchWorkers(k, redis.port);
@@ -490,6 +500,10 @@ async function main(): Promise<void> {
   } finally {
     await redis.stop();
   }
+  finish(loadBefore);
+}
+
+function finish(loadBefore: number): void {
   const header = `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}${quick ? ' (--quick)' : ''}, load average ${loadBefore.toFixed(1)} at start (the machine is shared: numbers are lower bounds); service in its own process (SQLite, local files), load generator in another.`;
   const text = `${header}\n\n${table()}\n`;
   process.stdout.write(`\n${text}`);
