@@ -5,6 +5,7 @@
  * `maxxi_deliveries` table (`packaged` → `pending` → `delivered` | `retrying` | `failed`), and
  * deliveries left pending by a restart are resumed by `resumePending()`.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MaxxiConfig } from '../config/config.js';
 import { toSonoError } from '../errors.js';
@@ -148,7 +149,10 @@ export function createMaxxiIntegration(opts: MaxxiIntegrationOptions): MaxxiInte
           const task = await store.tasks.get(d.taskId);
           if (task === undefined || task.completedAt === null) continue;
           const rel = packageRelativeDir(task.id, new Date(task.completedAt));
-          startDelivery(task.id, payloadOf(task, rel, undefined), d.webhookAttempts);
+          const files = await readFile(join(config.outputDir, rel, 'manifest.json'), 'utf8')
+            .then((t) => (JSON.parse(t) as { files?: unknown }).files)
+            .catch(() => undefined);
+          startDelivery(task.id, payloadOf(task, rel, files), d.webhookAttempts);
           n++;
         }
       }

@@ -242,7 +242,13 @@ describe('MAXXI integration (package + signed webhook + delivery state)', () => 
     const m2 = integration(out);
     assert.ok((await m2.resumePending()) >= 1);
     await m2.idle();
-    assert.ok(received.some((r) => JSON.parse(r.body).task_id === t2.id));
+    const resumed = received.find((r) => JSON.parse(r.body).task_id === t2.id);
+    assert.ok(resumed);
+    // t2 has no package on disk (it was never written): the payload says where it belongs.
+    assert.equal(
+      JSON.parse(resumed.body).package.path,
+      packageRelativeDir(t2.id, new Date(t2.completedAt!)),
+    );
     assert.equal((await store.maxxi.get(t2.id))?.state, 'delivered');
     await m.close();
     await m2.close();
