@@ -179,4 +179,3 @@ export function stopOnSignals(runtime: Runtime): Promise<void> {
     process.on('SIGINT', onSignal);
   });
 }
-
