@@ -13,7 +13,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { encodeWav, tone } from '../helpers/fixtures.js';
-import { createHarness, multipart, pgUrl, type Harness } from './harness.js';
+import { loadConfig } from '../../src/config/config.js';
+import { startRuntime, type Runtime } from '../../src/service/runtime.js';
+import {
+  backendEnv,
+  cleanupBackend,
+  createHarness,
+  multipart,
+  pgUrl,
+  type Harness,
+} from './harness.js';
 
 const wav = encodeWav([tone(330, 0.3, 16000)], { sampleRateHz: 16000 });
 
@@ -234,6 +243,84 @@ describe('PostgreSQL going away (TCP proxy cut)', () => {
     assert.equal(
       (await h.app.inject({ url: '/api/v1/tasks', headers: h.auth('viewer') })).statusCode,
       200,
+    );
+  });
+});
+
+describe('work resumes after a Redis outage (API + in-process worker)', () => {
+  let redis: ChildProcess;
+  let port: number;
+  let rt: Runtime;
+  let token = '';
+  before(async () => {
+    port = await freePort();
+    redis = await startRedis(port);
+    let password = '';
+    rt = await startRuntime(
+      loadConfig(
+        backendEnv('sqlite+local', {
+          REDIS_HOST: '127.0.0.1',
+          REDIS_PORT: String(port),
+          WORKER_CONCURRENCY: '1',
+        }),
+        {
+          envFile: false,
+        },
+      ),
+      {
+        api: true,
+        worker: true,
+        queueTiming: { pollIntervalMs: 20, backoffBaseMs: 50, leaseMs: 3000 },
+        onBootstrapPassword: (_u, p) => (password = p),
+      },
+    );
+    const login = await rt.app!.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password },
+    });
+    token = (login.json() as { access_token: string }).access_token;
+  });
+  after(async () => {
+    if (redis.exitCode !== null) redis = await startRedis(port);
+    await rt.stop(1);
+    await cleanupBackend(rt.config);
+    await stopChild(redis);
+  });
+
+  it('the worker picks jobs up again once Redis is back', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    await stopChild(redis);
+    await eventually(
+      async () => (await rt.app!.inject({ url: '/ready' })).statusCode === 503,
+      '/ready 503',
+    );
+    redis = await startRedis(port);
+    await eventually(
+      async () => (await rt.app!.inject({ url: '/ready' })).statusCode === 200,
+      '/ready 200',
+    );
+    let id = '';
+    await eventually(async () => {
+      const up = multipart([
+        { name: 'processing_type', value: 'technical' },
+        { name: 'audio_file', filename: 'after-outage.wav', data: wav },
+      ]);
+      const res = await rt.app!.inject({
+        method: 'POST',
+        url: '/api/v1/process',
+        headers: { ...up.headers, ...auth },
+        payload: up.payload,
+      });
+      id = res.statusCode === 202 ? (res.json() as { task_id: string }).task_id : '';
+      return id !== '';
+    }, 'submission accepted');
+    await eventually(
+      async () =>
+        (await rt.app!.inject({ url: `/api/v1/status/${id}`, headers: auth })).json().status ===
+        'completed',
+      'job completed after the outage',
+      1200,
     );
   });
 });
