@@ -72,7 +72,7 @@ const WEIGHTS: Record<(typeof DEFAULT_TAXONOMY)[number], Row> = {
     vibrato: -2,
     voice_pitch_range: -1,
     percussion: -2,
-    rhythm_regularity: -1,
+    rhythm_regularity: -1.5,
     speech_ratio: -2,
   },
   classical_music: {
@@ -92,7 +92,7 @@ const WEIGHTS: Record<(typeof DEFAULT_TAXONOMY)[number], Row> = {
     voice: 1,
     singing_ratio: 1,
     percussion: 1,
-    rhythm_regularity: 1.5,
+    rhythm_regularity: 2.5,
     vibrato: -1,
     speech_ratio: -4,
   },

@@ -119,8 +119,9 @@ export function buildDescriptors(sections: Obj, acoustic: AcousticEvidence): Des
     const active =
       get('speech') + get('music') + get('speech_over_music') + get('singing') + get('noise');
     const denom = active > 0 ? active : 1;
-    const speech = get('speech') + 0.5 * get('speech_over_music');
-    const music = get('music') + get('singing') + 0.5 * get('speech_over_music');
+    // speech over music is both: a speech with background music (or crowd) is still speech
+    const speech = get('speech') + get('speech_over_music');
+    const music = get('music') + get('singing') + get('speech_over_music');
     add('speech_ratio', speech / denom, speech / denom, 'fraction of active audio', 'segmentation');
     add('music_ratio', music / denom, music / denom, 'fraction of active audio', 'segmentation');
     add(
@@ -232,14 +233,18 @@ export function buildDescriptors(sections: Obj, acoustic: AcousticEvidence): Des
     'dB/s energy decay',
     'acoustic',
   );
-  // Prefer QC's native-rate effective bandwidth (20 kHz → 0, 4 kHz → 1 on a log scale); else
-  // the 16 kHz stream's own (8 kHz, its full band → 0, 3 kHz → 1).
-  const qc = okSection(sections, 'quality_control');
-  const qcBandwidth = num(asObj(qc?.['bandwidth'])?.['effective_bandwidth_hz']);
-  if (qcBandwidth !== undefined && qcBandwidth > 0) {
+  // Prefer QC's native-rate effective bandwidth relative to what the file could hold
+  // (min(Nyquist, 20 kHz) → 0, a fifth of it → 1, log scale): a 16 kHz file that fills its band
+  // says nothing about its carrier, a 96 kHz transfer with nothing above 5 kHz does. Without QC,
+  // the 16 kHz stream's own bandwidth (8 kHz, its full band → 0, 3 kHz → 1).
+  const qcBand = asObj(okSection(sections, 'quality_control')?.['bandwidth']);
+  const qcBandwidth = num(qcBand?.['effective_bandwidth_hz']);
+  const nyquist = num(qcBand?.['nyquist_hz']);
+  if (qcBandwidth !== undefined && qcBandwidth > 0 && nyquist !== undefined && nyquist > 0) {
+    const ceiling = Math.min(nyquist, 20000);
     add(
       'band_limitation',
-      Math.log(20000 / qcBandwidth) / Math.log(5),
+      Math.log(ceiling / Math.min(ceiling, qcBandwidth)) / Math.log(5),
       qcBandwidth,
       'Hz (effective bandwidth)',
       'quality_control',
@@ -253,10 +258,11 @@ export function buildDescriptors(sections: Obj, acoustic: AcousticEvidence): Des
       'acoustic',
     );
   }
-  // 60 dB spread → 0 (clean), 20 dB → 1 (noisy); flat hiss adds to it
+  // 45 dB spread → 0 (clean), 15 dB → 1 (noisy); flat hiss adds to it. Continuous speech
+  // without pauses spreads about 30 dB, which this scale calls only moderately noisy.
   add(
     'noise',
-    (60 - acoustic.snr_db) / 40 + 0.3 * acoustic.noise_flatness,
+    (45 - acoustic.snr_db) / 30 + 0.3 * acoustic.noise_flatness,
     acoustic.snr_db,
     'dB level spread',
     'acoustic',
