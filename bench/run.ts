@@ -10,7 +10,7 @@
  * Flags: --quick (corpus only), --type <t> (repeatable; default technical and comprehensive).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { resolveFfmpeg } from '../src/audio/ffmpeg-path.js';
@@ -305,6 +305,12 @@ console.log(
   `\n${mainTable.join('\n')}\n\n${stageTable.join('\n')}\n\nTargets:\n${targets.join('\n')}`,
 );
 if (!quick) {
+  // keep the service section that `npm run bench:service` maintains in the same file
+  const previous = existsSync('docs/BENCHMARKS.md')
+    ? readFileSync('docs/BENCHMARKS.md', 'utf8')
+    : '';
+  const service = /<!-- service-bench:start -->[\s\S]*<!-- service-bench:end -->/.exec(previous);
+  if (service) md.push('', service[0], '');
   writeFileSync('docs/BENCHMARKS.md', md.join('\n'));
   console.log('\nwrote docs/BENCHMARKS.md');
 } else console.log('\n(--quick: docs/BENCHMARKS.md not rewritten)');
