@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { XMLValidator } from 'fast-xml-parser';
@@ -229,11 +229,11 @@ test('usage errors exit 2; help documents exit codes; probe prints technical dat
   assert.match(probeBad.stderr, /SONO_ERR_NOT_AUDIO/);
 });
 
-test('corpus: --type technical writes a schema-valid report and DC XML for every audio file', (t) => {
+test('corpus: a comprehensive run writes a schema-valid report and DC XML for every audio file, speech exports and filled music/heritage sections', (t) => {
   const corpus = corpusOrSkip(t);
   if (!corpus) return;
   const out = join(tempDir('sonoteca-cli-corpus-'), 'out');
-  const r = cli('analyze', corpus, '--out', out, '--type', 'technical', '--jobs', '2', '--quiet');
+  const r = cli('analyze', corpus, '--out', out, '--jobs', '2', '--quiet');
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const files = corpusAudioFiles(corpus);
   assert.ok(files.length > 10);
@@ -244,6 +244,29 @@ test('corpus: --type technical writes a schema-valid report and DC XML for every
     assert.ok(v.valid, `${f}: ${v.errors.join('\n')}`);
     assert.ok(report.audio_info.decoded_duration > 0, f);
     assert.equal(XMLValidator.validate(readFileSync(`${base}.dc.xml`, 'utf8')), true, f);
+    for (const s of [
+      'quality_control',
+      'voice_activity',
+      'segmentation',
+      'speaker_recognition',
+      'music_analysis',
+      'instrumentation',
+    ] as const) {
+      assert.equal(report.results[s].status, 'ok', `${f}: ${s}`);
+    }
+    const h = report.results.heritage_classification as unknown as {
+      status: string;
+      evidence: unknown[];
+      scores: Record<string, number>;
+    };
+    assert.equal(h.status, 'ok', f);
+    assert.equal(Object.keys(h.scores).length, 6, f);
+    assert.ok(h.evidence.length > 0, f);
+    if (f.includes('/conversation/')) {
+      for (const ext of ['.rttm', '.speakers.vtt', '.TextGrid']) {
+        assert.ok(existsSync(`${base}${ext}`), `${base}${ext}`);
+      }
+    }
   }
   assert.equal(readSummary(out).totals.ok, files.length);
 });

@@ -165,7 +165,8 @@ class SegmentationAnalyzer implements Analyzer<SegmentationSection> {
       const t = summary[l].total_sec;
       summary[l] = {
         total_sec: r3(t),
-        ratio: duration > 0 ? Math.round((t / duration) * 1e4) / 1e4 : 0,
+        // segment ends are rounded to the millisecond, so the sum may pass the duration by < 1 ms
+        ratio: duration > 0 ? Math.min(1, Math.round((t / duration) * 1e4) / 1e4) : 0,
       };
     }
     const section: SegmentationSection = {
