@@ -10,7 +10,7 @@
  * `failed`.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { AnalyzeOptions } from '../analysis/analyzer.js';
 import type { AudioInfo } from '../audio/types.js';
@@ -103,10 +103,33 @@ export function computeAnalyzersKey(
         .create({ audioInfo: PLACEHOLDER_AUDIO, analysisRateHz: 16000, options })
         .map((a) => `${a.name}@${a.version}`),
     );
-  const opts = canonicalJson(options);
+  // A model or profile given by path is part of the key by content: retraining a model in place
+  // must not serve results of the old one from the cache.
+  const files: Record<string, string> = {};
+  for (const [name, p] of [
+    ['modelPath', options.modelPath],
+    ['profile', options.profile],
+  ] as const) {
+    const digest = fileDigest(p);
+    if (digest) files[name] = digest;
+  }
+  const opts = canonicalJson(
+    Object.keys(files).length > 0 ? { ...options, file_digests: files } : options,
+  );
   const optsPart =
     opts === '{}' ? '' : `;options=${createHash('sha256').update(opts).digest('hex').slice(0, 16)}`;
   return `${analyzers.join(',')};schema=${SCHEMA_VERSION}${optsPart}`;
+}
+
+/** SHA-256 (16 hex) of a small file's content, or undefined when `p` is not a readable file. */
+function fileDigest(p: string | undefined): string | undefined {
+  if (!p) return undefined;
+  try {
+    if (!statSync(p).isFile()) return undefined;
+    return createHash('sha256').update(readFileSync(p)).digest('hex').slice(0, 16);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Streaming SHA-256 of a file (hex). */

@@ -3,6 +3,7 @@
  * sections finished before it (segmentation, speakers, music, instrumentation) plus its own
  * acoustic evidence, and scores every category of the model's taxonomy.
  */
+import { statSync } from 'node:fs';
 import type { Analyzer, AnalyzerContext, FinishContext, SectionBase } from '../analyzer.js';
 import { DEFAULT_FRAMER, type Frame } from '../frames.js';
 import { AcousticEvidenceCollector, type AcousticEvidence } from './acoustic-evidence.js';
@@ -46,13 +47,23 @@ export interface HeritageSection extends SectionBase {
 
 const modelCache = new Map<string, HeritageModel>();
 
-/** The model for a path (memoised per process), or the default model. */
+/**
+ * The model for a path (memoised per process by path, size and modification time, so a model
+ * retrained in place is reloaded by a long-running worker), or the default model.
+ */
 export function resolveHeritageModel(path: string | undefined): HeritageModel {
   if (!path) return createDefaultModel();
-  let m = modelCache.get(path);
+  let key = path;
+  try {
+    const st = statSync(path);
+    key = `${path}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    // loadModel below reports the missing file with its code
+  }
+  let m = modelCache.get(key);
   if (!m) {
     m = loadModel(path);
-    modelCache.set(path, m);
+    modelCache.set(key, m);
   }
   return m;
 }
