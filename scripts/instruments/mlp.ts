@@ -8,6 +8,7 @@
  * src/analysis/instrumentation/model.ts exactly (a test checks the artifact loads and scores).
  */
 import type { DenseLayer } from '../../src/analysis/instrumentation/model.js';
+import { mulberry32 } from '../../src/dsp/random.js';
 
 export interface Example {
   readonly x: Float64Array;
@@ -30,19 +31,8 @@ export interface TrainedMlp {
   readonly layers: DenseLayer[];
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function trainMlp(data: readonly Example[], opts: MlpOptions): TrainedMlp {
-  const rnd = mulberry(opts.seed);
+  const rnd = mulberry32(opts.seed);
   const dIn = data[0]!.x.length;
   const dOut = data[0]!.y.length;
   const H = opts.hidden;

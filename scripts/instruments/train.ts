@@ -45,6 +45,7 @@ import {
 } from './midi.js';
 import { trainMlp, type Example, type MlpOptions } from './mlp.js';
 import { DRUM_KITS, PROGRAMS } from './programs.js';
+import { mulberry32 as rng } from '../../src/dsp/random.js';
 
 const RECIPE_REVISION = 1;
 const FAM = INSTRUMENT_FAMILIES;
@@ -57,17 +58,6 @@ interface Source {
   /** Per family: 1 present, 0 absent, -1 unknown. */
   readonly labels: Int8Array;
   audio?: Float32Array;
-}
-
-function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function labelsOf(present: readonly string[], unknown: readonly string[] = []): Int8Array {

@@ -10,6 +10,7 @@ import {
   type SegmentLabel,
   type SegmenterModel,
 } from './model.js';
+import { mulberry32 } from '../../dsp/random.js';
 
 export interface TrainOptions {
   readonly hidden?: number;
@@ -18,17 +19,6 @@ export interface TrainOptions {
   readonly learningRate?: number;
   readonly l2?: number;
   readonly seed?: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

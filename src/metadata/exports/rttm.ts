@@ -10,30 +10,17 @@
  */
 import type { Report } from '../../pipeline/report.js';
 
-export interface ReportTurn {
-  readonly speaker: string;
-  readonly start: number;
-  readonly end: number;
-}
-
-export interface ReportOverlap {
-  readonly start: number;
-  readonly end: number;
-  readonly speakers: readonly string[];
-}
-
-export interface ReportSpeaker {
-  readonly id: string;
-  readonly talk_time_sec: number;
-  readonly share: number;
-  readonly turns: number;
-  readonly f0_mean_hz: number | null;
-  readonly f0_range_hz: readonly [number, number] | null;
-  readonly speech_rate_syllables_per_sec: number | null;
-  readonly loudness_mean_db: number | null;
-  readonly interruptions: number;
-  readonly overlap_sec: number;
-}
+// The section's turns, overlaps and speakers are exactly the diarization result's shapes.
+export type {
+  DiarizedTurn as ReportTurn,
+  DiarizedOverlap as ReportOverlap,
+  SpeakerSummary as ReportSpeaker,
+} from '../../analysis/diarization/diarize.js';
+import type {
+  DiarizedOverlap as ReportOverlap,
+  DiarizedTurn as ReportTurn,
+  SpeakerSummary as ReportSpeaker,
+} from '../../analysis/diarization/diarize.js';
 
 export interface ReportSpeakerSection {
   readonly turns: readonly ReportTurn[];

@@ -4,20 +4,7 @@
  */
 import { rng } from '../../helpers/fixtures.js';
 
-export const PITCH_NAMES = [
-  'C',
-  'C#',
-  'D',
-  'D#',
-  'E',
-  'F',
-  'F#',
-  'G',
-  'G#',
-  'A',
-  'A#',
-  'B',
-] as const;
+export { PITCH_CLASSES as PITCH_NAMES } from '../../../src/dsp/chroma.js';
 
 export function midiToHz(midi: number, a4Hz = 440): number {
   return a4Hz * 2 ** ((midi - 69) / 12);
