@@ -12,14 +12,9 @@ import { createQualityControlStage } from '../analysis/quality-control/index.js'
 import { createSegmentationStage } from '../analysis/segmentation/index.js';
 import { createVoiceActivityStage } from '../analysis/voice-activity/index.js';
 
-export type ProcessingType = 'comprehensive' | 'technical' | 'speech' | 'music';
+import type { ProcessingType } from '../report/processing-type.js';
 
-export const PROCESSING_TYPES: readonly ProcessingType[] = [
-  'comprehensive',
-  'technical',
-  'speech',
-  'music',
-];
+export { PROCESSING_TYPES, type ProcessingType } from '../report/processing-type.js';
 
 export interface Stage {
   readonly id: string;
