@@ -4,6 +4,7 @@
  * everything before heritage classification).
  */
 import type { AnalyzerFactory } from '../analysis/analyzer.js';
+import { createSpeechConsistencyStage } from '../analysis/consistency/index.js';
 import { createDiarizationAnalyzers } from '../analysis/diarization/index.js';
 import { createHeritageAnalyzers } from '../analysis/heritage/index.js';
 import { createInstrumentationAnalyzers } from '../analysis/instrumentation/index.js';
@@ -12,14 +13,9 @@ import { createQualityControlStage } from '../analysis/quality-control/index.js'
 import { createSegmentationStage } from '../analysis/segmentation/index.js';
 import { createVoiceActivityStage } from '../analysis/voice-activity/index.js';
 
-export type ProcessingType = 'comprehensive' | 'technical' | 'speech' | 'music';
+import type { ProcessingType } from '../report/processing-type.js';
 
-export const PROCESSING_TYPES: readonly ProcessingType[] = [
-  'comprehensive',
-  'technical',
-  'speech',
-  'music',
-];
+export { PROCESSING_TYPES, type ProcessingType } from '../report/processing-type.js';
 
 export interface Stage {
   readonly id: string;
@@ -33,7 +29,7 @@ export interface Stage {
 /**
  * Stages in run order:
  * 1. technical QC (quality_control)
- * 2. speech side (voice_activity, segmentation, speaker_recognition)
+ * 2. speech side (voice_activity, segmentation reconciled with it, speaker_recognition)
  * 3. music side (music_analysis, instrumentation)
  * 4. heritage classification (heritage_classification)
  */
@@ -56,6 +52,14 @@ export const STAGES: readonly Stage[] = [
     sections: ['segmentation'],
     types: ['comprehensive', 'speech', 'music'],
     create: createSegmentationStage,
+  },
+  {
+    // Refills segmentation so that its speech agrees with voice_activity (one source of truth);
+    // every later stage reads the reconciled segmentation.
+    id: 'speech-consistency',
+    sections: ['segmentation'],
+    types: ['comprehensive', 'speech', 'music'],
+    create: createSpeechConsistencyStage,
   },
   {
     // Reads voice_activity in finish(): keep it after the voice-activity and segmentation stages.
