@@ -12,6 +12,7 @@ import { createMusicAnalyzers } from '../analysis/music/index.js';
 import { createQualityControlStage } from '../analysis/quality-control/index.js';
 import { createSegmentationStage } from '../analysis/segmentation/index.js';
 import { createVoiceActivityStage } from '../analysis/voice-activity/index.js';
+import { createWaveformStage } from '../analysis/waveform/index.js';
 
 import type { ProcessingType } from '../report/processing-type.js';
 
@@ -32,6 +33,7 @@ export interface Stage {
  * 2. speech side (voice_activity, segmentation reconciled with it, speaker_recognition)
  * 3. music side (music_analysis, instrumentation)
  * 4. heritage classification (heritage_classification)
+ * 5. waveform peaks and spectrogram for viewers (waveform)
  */
 export const STAGES: readonly Stage[] = [
   {
@@ -85,6 +87,13 @@ export const STAGES: readonly Stage[] = [
     sections: ['heritage_classification'],
     types: ['comprehensive', 'music'],
     create: createHeritageAnalyzers,
+  },
+  {
+    // Peaks and a coarse spectrogram so the web page draws a recording without its audio.
+    id: 'waveform',
+    sections: ['waveform'],
+    types: ['comprehensive', 'technical', 'speech', 'music'],
+    create: createWaveformStage,
   },
 ];
 
