@@ -3,6 +3,8 @@
  * core (`task_id`, `audio_info`, `results.*`, `results.metadata_generation.dublin_core`, …) are
  * kept exactly; `docs/schema/report.schema.json` describes the whole document.
  */
+import type { ContentIdentity } from '../audio/types.js';
+import type { IntegrityFinding } from './integrity.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SectionBase } from '../analysis/analyzer.js';
@@ -51,6 +53,10 @@ export interface TechnicalMetadataSection extends SectionBase {
   readonly decoded_duration_sec?: number;
   readonly file_size_bytes?: number;
   readonly embedded?: EmbeddedMetadataRecord;
+  /** What the bytes are against what the name says, and which reader read the header (issue 8). */
+  readonly content?: ContentIdentity & { readonly header_reader: string };
+  /** Whether audio is missing or damaged, how much and where (issue 8). */
+  readonly integrity?: IntegrityFinding;
 }
 
 export interface FixitySection extends SectionBase {
