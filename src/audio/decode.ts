@@ -244,18 +244,26 @@ class DecodeRun {
         }),
       );
     }
-    if (code === 0) {
-      return this.settle({
-        analysisSamples: this.analysisSamples,
-        decodedDurationSec: this.analysisSamples / this.analysisRateHz,
-        nativeFrames: this.nativeChannels ? this.nativeSamples / this.nativeChannels : 0,
-        warnings: [...this.warnings],
-      });
-    }
+    if (code === 0) return this.settle(this.result());
     const e = await classifyFfmpegFailure(this.path, this.stderrTail, code, sig).catch(
       (err: unknown) => toSonoError(err),
     );
+    if (sig === null && this.analysisSamples > 0 && e.code !== 'SONO_ERR_PATH_NOT_FOUND') {
+      // Damaged further in: what decoded before the error is the file's audio; the error is a
+      // finding of the report (integrity), not a reason to lose the part that is there.
+      this.warnings.add(`decode stopped early: ${e.message}`);
+      return this.settle(this.result());
+    }
     this.settle(e);
+  }
+
+  private result(): DecodeResult {
+    return {
+      analysisSamples: this.analysisSamples,
+      decodedDurationSec: this.analysisSamples / this.analysisRateHz,
+      nativeFrames: this.nativeChannels ? this.nativeSamples / this.nativeChannels : 0,
+      warnings: [...this.warnings],
+    };
   }
 
   analysisIterable(): AsyncIterable<Float32Array> {

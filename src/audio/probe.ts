@@ -30,7 +30,7 @@ import {
   SNIFF_HEAD_BYTES,
 } from './sniff.js';
 import type { SniffResult } from './sniff.js';
-import { checkMpegStream, readOggDurationSec } from './stream-checks.js';
+import { checkMpegStream, checkOggEnd, readOggDurationSec } from './stream-checks.js';
 import type { AudioInfo, CommonTags, EmbeddedMetadata, ProbeDamage, ProbeResult } from './types.js';
 
 /** A probe result before the content identity is attached. */
@@ -416,6 +416,13 @@ async function findHeaderDamage(
         ...(check.presentBytes !== undefined ? { present_bytes: check.presentBytes } : {}),
         ends_at_byte: size,
       };
+    }
+  }
+  if (sniffed?.format === 'ogg') {
+    const cut = await checkOggEnd(fh, size);
+    if (cut) {
+      warnings.push(`truncated: ${cut}`);
+      return { kind: 'truncated', detail: cut, ends_at_byte: size };
     }
   }
   if (

@@ -268,3 +268,32 @@ export async function readOggDurationSec(
   }
   return sampleRateHz > 0 ? Number(granule) / sampleRateHz : null;
 }
+
+/**
+ * Whether an Ogg file ends the way a complete one does: its last page whole and flagged
+ * end-of-stream (header type bit 0x04). A file cut anywhere after its headers fails this, and a
+ * last-page granule (the duration read above) cannot show it. Returns the finding, or null.
+ */
+export async function checkOggEnd(fh: FileHandle, fileSize: number): Promise<string | null> {
+  const tail = await readAt(fh, Math.max(0, fileSize - 65536), Math.min(65536, fileSize));
+  const base = fileSize - tail.length;
+  for (let i = tail.lastIndexOf('OggS'); i >= 0; i = tail.lastIndexOf('OggS', i - 1)) {
+    if (i + 27 > tail.length) {
+      if (i === 0) break;
+      continue;
+    }
+    const segments = tail[i + 26]!;
+    if (tail[i + 4] !== 0 || i + 27 + segments > tail.length) {
+      return `the last Ogg page (at byte ${base + i}) is cut inside its header`;
+    }
+    let body = 0;
+    for (let k = 0; k < segments; k++) body += tail[i + 27 + k]!;
+    const end = i + 27 + segments + body;
+    if (end > tail.length)
+      return `the last Ogg page (at byte ${base + i}) is cut: ${tail.length - i} of its ${end - i} bytes are present`;
+    if (((tail[i + 5] ?? 0) & 0x04) === 0)
+      return 'the Ogg stream ends without its end-of-stream page';
+    return null;
+  }
+  return null;
+}

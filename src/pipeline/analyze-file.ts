@@ -20,6 +20,7 @@ import { probeFile, type ProbeOptions, type ProbeResult } from '../audio/probe.j
 import type { AudioInfo, DecodeResult, Fixity } from '../audio/types.js';
 import { SonoError, toSonoError, type ErrorCode, type ErrorDetails } from '../errors.js';
 import { buildMetadataGeneration } from '../metadata/dublin-core.js';
+import { assessIntegrity, fileChecks, withFileChecks } from '../audio/integrity.js';
 import {
   generatorVersion,
   SCHEMA_VERSION,
@@ -431,6 +432,7 @@ function assembleReport(
 ): Report {
   const audioInfo = probe.audio_info;
   const decodedDurationSec = decoded.decodedDurationSec;
+  const integrity = assessIntegrity(probe, decoded);
   const warnings: string[] = [...probe.warnings];
   for (const w of decoded.warnings) if (!warnings.includes(w)) warnings.push(w);
   if (audioInfo.duration > 0 && Math.abs(audioInfo.duration - decodedDurationSec) > 1) {
@@ -453,7 +455,13 @@ function assembleReport(
     decoded_duration_sec: decodedDurationSec,
     file_size_bytes: audioInfo.file_size_bytes,
     embedded: probe.embedded,
+    content: { ...probe.content, header_reader: probe.header_reader },
+    integrity,
   };
+  sections['quality_control'] = withFileChecks(
+    sections['quality_control'],
+    fileChecks(probe.content, integrity),
+  );
 
   const results: Record<string, unknown> = {};
   for (const name of SECTION_NAMES) {

@@ -4,7 +4,8 @@
  * kept exactly; `docs/schema/report.schema.json` describes the whole document.
  */
 import type { SectionBase } from '../analysis/analyzer.js';
-import type { AudioInfo, EmbeddedMetadata } from '../audio/types.js';
+import type { IntegrityFinding } from '../audio/integrity.js';
+import type { AudioInfo, ContentIdentity, EmbeddedMetadata } from '../audio/types.js';
 import type { ProcessingType } from './processing-type.js';
 
 /**
@@ -31,6 +32,10 @@ export interface TechnicalMetadataSection extends SectionBase {
   readonly decoded_duration_sec?: number;
   readonly file_size_bytes?: number;
   readonly embedded?: EmbeddedMetadataRecord;
+  /** What the bytes are against what the name says, and which reader read the header. */
+  readonly content?: ContentIdentity & { readonly header_reader: string };
+  /** Whether audio is missing or damaged, how much and where. */
+  readonly integrity?: IntegrityFinding;
 }
 
 export interface FixitySection extends SectionBase {
