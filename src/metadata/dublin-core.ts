@@ -15,6 +15,7 @@ import type {
   StatementEvidence,
 } from '../report/index.js';
 import { EMBEDDED_TO_DC, fieldPath, type EmbeddedMapping } from './embedded-mapping.js';
+import { DC_ELEMENTS } from './oai-dc.js';
 import { decideStatements, STATEMENT_THRESHOLDS, type Statements } from './evidence.js';
 
 /** Name and version written into `metadata_generation.analyzer`. */
@@ -330,24 +331,7 @@ export function buildDublinCoreWithProvenance(
   add({ element: 'extent', value: formatIsoDuration(d), source: 'technical' });
   add({ element: 'extent', value: formatHumanDuration(d), source: 'technical' });
 
-  const ORDER: readonly DcElement[] = [
-    'title',
-    'creator',
-    'subject',
-    'description',
-    'publisher',
-    'contributor',
-    'date',
-    'type',
-    'format',
-    'identifier',
-    'source',
-    'language',
-    'relation',
-    'coverage',
-    'rights',
-    'extent',
-  ];
+  const ORDER: readonly DcElement[] = [...DC_ELEMENTS, 'extent'];
   const record: Record<string, readonly string[]> = {};
   const provenance: DcValueProvenance[] = [];
   for (const el of ORDER) {
