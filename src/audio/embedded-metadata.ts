@@ -210,11 +210,31 @@ export function commonFromMusicMetadata(mm: IAudioMetadata): CommonTags {
   return out as CommonTags;
 }
 
-/** RIFF INFO → common tags, for what music-metadata did not provide (e.g. RF64 files). */
+/** `text` as a decoder that took UTF-8 bytes for Latin-1 / Windows-1252 would show it (mojibake). */
+function misreadAsLatin1(text: string): readonly string[] {
+  const bytes = Buffer.from(text, 'utf8');
+  return [bytes.toString('latin1'), new TextDecoder('windows-1252').decode(bytes)];
+}
+
+function sameTextOrMisread(theirs: unknown, ours: string): boolean {
+  const t = Array.isArray(theirs) ? theirs[0] : theirs;
+  if (typeof t !== 'string') return false;
+  const a = t.trim();
+  return a === ours || misreadAsLatin1(ours).some((m) => m.trim() === a);
+}
+
+/**
+ * RIFF INFO → common tags: fills what music-metadata did not provide (e.g. RF64 files) and
+ * replaces its value when it is our INFO text mis-decoded (music-metadata reads INFO as Latin-1;
+ * riff.ts decodes UTF-8 when the bytes are valid UTF-8, see decodeText). A different value (e.g.
+ * from an ID3 chunk in the same file) is kept.
+ */
 export function commonFromRiffInfo(info: Record<string, string>, base: CommonTags): CommonTags {
   const out: Record<string, unknown> = { ...base };
   const set = (key: keyof CommonTags, value: unknown): void => {
-    if (value !== undefined && out[key] === undefined) out[key] = value;
+    if (value === undefined) return;
+    const ours = Array.isArray(value) ? String(value[0]) : String(value);
+    if (out[key] === undefined || sameTextOrMisread(out[key], ours)) out[key] = value;
   };
   set('title', info['INAM']);
   set('artist', info['IART']);

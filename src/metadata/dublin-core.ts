@@ -1,17 +1,25 @@
 /**
- * Dublin Core from what is known: embedded tags (ID3, Vorbis comments, RIFF INFO, BWF bext, iXML),
- * the probe, fixity and the analysis sections that ran. Nothing is invented: an element with no
- * source is omitted, and the cultural tags only repeat what a section with status `ok` found.
+ * Dublin Core from evidence: embedded tags (BWF bext, iXML, RIFF INFO, ID3, Vorbis comments, MP4
+ * atoms; mapping in embedded-mapping.ts), the probe, fixity, and only those analysis statements
+ * that pass their thresholds (evidence.ts). Every value says where it came from
+ * (`metadata_generation.provenance`); statements that did not pass are listed in `for_review`.
+ * Nothing is invented: an element with no source is omitted.
  */
 import type {
   CulturalTags,
+  DcElement,
+  DcValueProvenance,
   DublinCoreRecord,
   MetadataGenerationSection,
   Report,
+  StatementEvidence,
 } from '../report/index.js';
+import { EMBEDDED_TO_DC, fieldPath, type EmbeddedMapping } from './embedded-mapping.js';
+import { DC_ELEMENTS } from './oai-dc.js';
+import { decideStatements, STATEMENT_THRESHOLDS, type Statements } from './evidence.js';
 
 /** Name and version written into `metadata_generation.analyzer`. */
-export const METADATA_GENERATOR = Object.freeze({ name: 'dublin-core', version: '1.0.0' });
+export const METADATA_GENERATOR = Object.freeze({ name: 'dublin-core', version: '2.0.0' });
 
 type Dict = Readonly<Record<string, unknown>>;
 
@@ -105,218 +113,252 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-/** First number found at one of the dotted paths. */
-function pick(obj: Dict | undefined, paths: readonly string[]): number | undefined {
-  if (!obj) return undefined;
-  for (const p of paths) {
-    let cur: unknown = obj;
-    for (const part of p.split('.')) cur = isDict(cur) ? cur[part] : undefined;
-    const n = num(cur);
-    if (n !== undefined) return n;
-  }
-  return undefined;
+/** Every text in a tag value: strings, numbers, lists of them, `{text}` objects (ID3 COMM). */
+function textsOf(v: unknown): string[] {
+  if (typeof v === 'string') return v.trim() ? [v.trim()] : [];
+  if (typeof v === 'number' && Number.isFinite(v)) return [String(v)];
+  if (Array.isArray(v)) return v.flatMap(textsOf);
+  if (isDict(v) && 'text' in v) return textsOf(v['text']);
+  return [];
 }
 
-function pickText(obj: Dict | undefined, paths: readonly string[]): string | undefined {
-  if (!obj) return undefined;
-  for (const p of paths) {
-    let cur: unknown = obj;
-    for (const part of p.split('.')) cur = isDict(cur) ? cur[part] : undefined;
-    if (typeof cur === 'string' && cur) return cur;
-  }
-  return undefined;
+function blockOf(embedded: unknown, row: EmbeddedMapping): Dict | undefined {
+  if (!isDict(embedded)) return undefined;
+  const b =
+    row.block === 'mp4' ? (embedded['other'] as Dict | undefined)?.['iTunes'] : embedded[row.block];
+  return isDict(b) ? b : undefined;
 }
 
-/** Ratio of a label in the segmentation summary (`summary.<label>.ratio`), when it ran. */
-function segmentRatio(report: Report, labels: readonly string[]): number | undefined {
-  const seg = section(report, 'segmentation');
-  if (!seg) return undefined;
-  let sum = 0;
-  let found = false;
-  for (const l of labels) {
-    const r = pick(seg, [`summary.${l}.ratio`]);
-    if (r !== undefined) {
-      sum += r;
-      found = true;
-    }
-  }
-  return found ? sum : undefined;
-}
-
-function speechFraction(report: Report): { ratio: number; from: string } | undefined {
-  const seg = segmentRatio(report, ['speech', 'speech_over_music']);
-  if (seg !== undefined) return { ratio: seg, from: 'segmentation' };
-  const va = pick(section(report, 'voice_activity'), ['speech_ratio']);
-  return va !== undefined ? { ratio: va, from: 'voice_activity' } : undefined;
-}
-
-/** Cultural tags derived from the sections present; never invented. */
-export function deriveCulturalTags(report: Report): CulturalTags {
-  const derived = new Set<string>();
-  const content: string[] = [];
-  const keywords: string[] = [];
-  const languages: string[] = [];
-  const sp = speechFraction(report);
-  if (sp !== undefined) {
-    derived.add(sp.from);
-    if (sp.ratio >= 0.1) content.push('speech');
-  }
-  // Music and singing only from the segmentation: music analysis describes whatever it is given.
-  const mu = segmentRatio(report, ['music', 'speech_over_music', 'singing']);
-  if (mu !== undefined && mu >= 0.1) content.push('music');
-  const sing = segmentRatio(report, ['singing']);
-  if (sing !== undefined && sing >= 0.1) content.push('singing');
-  const embedded = report.results.technical_metadata.embedded;
-  const lang = findEmbedded(embedded, ['language', 'TLAN', 'ILNG', 'lang']);
-  if (lang) {
-    languages.push(lang);
-    derived.add('technical_metadata');
-  }
-  const genre = findEmbedded(embedded, ['genre', 'TCON', 'IGNR']);
-  if (genre) {
-    keywords.push(genre);
-    derived.add('technical_metadata');
-  }
-  const speakers = pick(section(report, 'speaker_recognition'), ['speakers_detected']);
-  if (speakers !== undefined) derived.add('speaker_recognition');
-  // Instrument families the instrumentation section marks present.
-  const inst = section(report, 'instrumentation');
-  const tagsList = inst?.['tags'];
-  if (Array.isArray(tagsList)) {
-    for (const t of tagsList) {
-      if (isDict(t) && t['present'] === true && typeof t['family'] === 'string') {
-        keywords.push(t['family']);
+/** Values of one mapping row, with the exact key that held each. */
+function rowValues(embedded: unknown, row: EmbeddedMapping): { key: string; value: string }[] {
+  const block = blockOf(embedded, row);
+  if (!block) return [];
+  const out: { key: string; value: string }[] = [];
+  for (const want of row.keys) {
+    for (const [k, v] of Object.entries(block)) {
+      if (k.toLowerCase() !== want.toLowerCase()) continue;
+      if (row.block === 'bext' && k === 'origination_date') {
+        const d = bextDate(block);
+        if (d) out.push({ key: k, value: d });
+        continue;
+      }
+      for (const t of textsOf(v)) {
+        const text = row.block === 'bext' && k === 'coding_history' ? t.split('\n').join('; ') : t;
+        out.push({ key: k, value: `${row.prefix ?? ''}${text}` });
       }
     }
-    derived.add('instrumentation');
   }
-  const hc = section(report, 'heritage_classification');
-  const category = pickText(hc, ['predicted_category']);
-  const confidence = pick(hc, ['confidence']);
-  const uncertain = hc?.['uncertain'] === true;
-  if (category) derived.add('heritage_classification');
-  return {
-    ...(category && !uncertain ? { heritage_category: category } : {}),
-    ...(category && confidence !== undefined ? { heritage_confidence: confidence } : {}),
-    ...(category ? { heritage_uncertain: uncertain } : {}),
-    content,
-    languages,
-    ...(speakers !== undefined ? { speakers_detected: speakers } : {}),
-    keywords: [...new Set(keywords)],
-    derived_from: [...derived],
-  };
+  return out;
+}
+
+/** bext OriginationDate (+ OriginationTime) as ISO 8601; separators per EBU Tech 3285 vary. */
+function bextDate(bext: Dict): string | undefined {
+  const date = typeof bext['origination_date'] === 'string' ? bext['origination_date'].trim() : '';
+  const m = /^(\d{4})[-_:. /](\d{2})[-_:. /](\d{2})$/.exec(date);
+  if (!m) return date || undefined;
+  const d = `${m[1]}-${m[2]}-${m[3]}`;
+  const time = typeof bext['origination_time'] === 'string' ? bext['origination_time'].trim() : '';
+  const t = /^(\d{2})[-_:. ](\d{2})[-_:. ](\d{2})$/.exec(time);
+  return t && !(d === '0000-00-00') ? `${d}T${t[1]}:${t[2]}:${t[3]}` : d;
 }
 
 function channelsText(n: number): string {
   return n === 1 ? 'mono' : n === 2 ? 'stereo' : `${n} channels`;
 }
 
-/** A short technical/content summary built only from the sections that ran. */
-export function describeReport(report: Report, tags: CulturalTags): string {
+/** The technical sentence (probe + QC), e.g. `Sound recording, 1:30, stereo, 48 kHz, …`. */
+function describeTechnical(report: Report): { text: string; evidence: StatementEvidence[] } {
   const a = report.audio_info;
-  const parts: string[] = [];
   const rate = `${Number((a.sample_rate / 1000).toFixed(3))} kHz`;
   const depth = a.bit_depth ? `, ${a.bit_depth}-bit` : '';
   const kind = a.lossless ? 'lossless' : 'lossy';
-  parts.push(
+  let text =
     `Sound recording, ${formatHumanDuration(a.decoded_duration)}, ${channelsText(a.channels)}, ` +
-      `${rate}${depth}, ${a.codec} in ${a.container} (${kind}).`,
-  );
+    `${rate}${depth}, ${a.codec} in ${a.container} (${kind}).`;
+  const evidence: StatementEvidence[] = [];
   const qc = section(report, 'quality_control');
-  const lufs = pick(qc, [
-    'loudness.integrated_lufs',
-    'integrated_lufs',
-    'loudness.integrated',
-    'loudness_lufs',
-  ]);
-  const verdict = pickText(qc, ['verdict', 'overall_verdict', 'summary.verdict']);
-  if (lufs !== undefined || verdict) {
+  const loudness = isDict(qc?.['loudness']) ? (qc['loudness'] as Dict) : undefined;
+  const lufs = num(loudness?.['integrated_lufs']);
+  const verdict = typeof qc?.['verdict'] === 'string' ? qc['verdict'] : undefined;
+  if (qc && (lufs !== undefined || verdict)) {
     const bits: string[] = [];
     if (lufs !== undefined) bits.push(`integrated loudness ${lufs.toFixed(1)} LUFS`);
-    if (verdict) bits.push(`QC verdict ${verdict}`);
-    parts.push(`${bits.join('; ')}.`.replace(/^./, (c) => c.toUpperCase()));
+    if (verdict) bits.push(`QC verdict ${verdict} (${report.processing.profile})`);
+    text += ` ${bits.join('; ').replace(/^./, (c) => c.toUpperCase())}.`;
+    evidence.push({
+      statement: 'quality_control',
+      section: 'quality_control',
+      ...(isDict(qc['analyzer'])
+        ? { analyzer: qc['analyzer'] as { name: string; version: string } }
+        : {}),
+      basis: 'measured (ITU-R BS.1770 loudness, profile checks)',
+    });
   }
-  if (tags.content.length > 0) parts.push(`Contains ${tags.content.join(' and ')}.`);
-  if (tags.speakers_detected !== undefined) {
-    parts.push(`${tags.speakers_detected} speaker(s) detected.`);
-  }
-  if (tags.heritage_category) {
-    const conf =
-      tags.heritage_confidence !== undefined
-        ? ` (confidence ${tags.heritage_confidence.toFixed(2)})`
-        : '';
-    parts.push(`Heritage category: ${tags.heritage_category}${conf}.`);
-  }
-  return parts.join(' ');
+  return { text, evidence };
 }
 
-/** ISO-like date from bext OriginationDate (+Time) or tags; undefined when unknown. */
-function findDate(embedded: unknown): string | undefined {
-  const tagDate = findEmbedded(embedded, ['date', 'TDRC', 'TYER', 'year', 'ICRD', 'originalyear']);
-  const bextDate = findEmbedded(embedded, ['OriginationDate', 'origination_date']);
-  if (bextDate) {
-    const time = findEmbedded(embedded, ['OriginationTime', 'origination_time']);
-    const d = bextDate.replace(/[:/.]/g, '-');
-    return time && /^\d\d[:.-]\d\d[:.-]\d\d$/.test(time) ? `${d}T${time.replace(/[.-]/g, ':')}` : d;
+/** The analysis sentence from the statements that passed; undefined when none did. */
+function describeContent(
+  st: Statements,
+): { text: string; evidence: StatementEvidence[] } | undefined {
+  const parts: string[] = [];
+  const evidence: StatementEvidence[] = [];
+  const content = [st.speech, st.music, st.singing].filter((x) => x !== undefined);
+  if (content.length > 0) {
+    parts.push(`Contains ${content.map((c) => c.value).join(' and ')}.`);
+    for (const c of content) evidence.push(...c.evidence);
   }
-  return tagDate;
+  if (st.speakers) {
+    parts.push(`${st.speakers.value} (estimated).`.replace(/^./, (c) => c.toUpperCase()));
+    evidence.push(...st.speakers.evidence);
+  }
+  if (st.heritage) {
+    parts.push(
+      `Heritage category: ${st.heritage.category} (confidence ${st.heritage.confidence.toFixed(2)}).`,
+    );
+    evidence.push(...st.heritage.evidence);
+  }
+  return parts.length > 0 ? { text: parts.join(' '), evidence } : undefined;
+}
+
+/** Cultural tags from the statements that passed and the embedded genre; never invented. */
+export function deriveCulturalTags(
+  report: Report,
+  st: Statements = decideStatements(report),
+): CulturalTags {
+  const derived = new Set<string>(st.sections);
+  const embedded = report.results.technical_metadata.embedded;
+  const keywords: string[] = [];
+  const languages: string[] = [];
+  for (const row of EMBEDDED_TO_DC) {
+    if (row.element !== 'subject' && row.element !== 'language') continue;
+    for (const v of rowValues(embedded, row)) {
+      (row.element === 'subject' ? keywords : languages).push(v.value);
+      derived.add('technical_metadata');
+    }
+  }
+  keywords.push(...st.instruments.map((i) => i.value));
+  const hc = section(report, 'heritage_classification');
+  const category = typeof hc?.['predicted_category'] === 'string' ? hc['predicted_category'] : '';
+  const confidence = num(hc?.['confidence']);
+  return {
+    ...(st.heritage ? { heritage_category: st.heritage.category } : {}),
+    ...(category && confidence !== undefined ? { heritage_confidence: confidence } : {}),
+    ...(category ? { heritage_uncertain: st.heritage === undefined } : {}),
+    content: [st.speech, st.music, st.singing].filter((x) => x !== undefined).map((x) => x.value),
+    languages: [...new Set(languages)],
+    ...(st.speakers ? { speakers_detected: st.speakers.count } : {}),
+    keywords: [...new Set(keywords)],
+    derived_from: [...derived],
+  };
+}
+
+const CONTENT_SUBJECT: Readonly<Record<string, string>> = {
+  speech: 'Speech',
+  music: 'Music',
+  singing: 'Singing',
+};
+
+/** The record and the provenance of each of its values. */
+export function buildDublinCoreWithProvenance(
+  report: Report,
+  st: Statements = decideStatements(report),
+): { record: DublinCoreRecord; provenance: DcValueProvenance[] } {
+  const embedded = report.results.technical_metadata.embedded;
+  const values = new Map<DcElement, DcValueProvenance[]>();
+  const add = (p: DcValueProvenance): void => {
+    const list = values.get(p.element) ?? [];
+    if (!list.some((x) => x.value === p.value)) list.push(p);
+    values.set(p.element, list);
+  };
+  // Embedded fields: native rows first; `common` rows only for elements still empty.
+  for (const pass of ['native', 'common'] as const) {
+    const filled = new Set(values.keys());
+    for (const row of EMBEDDED_TO_DC) {
+      if ((row.block === 'common') !== (pass === 'common')) continue;
+      if (pass === 'common' && filled.has(row.element)) continue;
+      for (const v of rowValues(embedded, row)) {
+        add({
+          element: row.element,
+          value: v.value,
+          source: 'embedded',
+          field: fieldPath(row.block, v.key),
+        });
+      }
+    }
+  }
+  if (!values.has('title'))
+    add({ element: 'title', value: report.source.file_name, source: 'file' });
+
+  // Subjects from analysis: only statements that passed.
+  const subjects = [st.heritage, ...st.instruments, st.speech, st.music, st.singing];
+  for (const s of subjects) {
+    if (!s) continue;
+    add({
+      element: 'subject',
+      value: s.id.startsWith('content.') ? (CONTENT_SUBJECT[s.value] ?? s.value) : s.value,
+      source: 'analysis',
+      evidence: s.evidence,
+    });
+  }
+  const tech = describeTechnical(report);
+  add({
+    element: 'description',
+    value: tech.text,
+    source: 'technical',
+    ...(tech.evidence.length ? { evidence: tech.evidence } : {}),
+  });
+  const content = describeContent(st);
+  if (content)
+    add({
+      element: 'description',
+      value: content.text,
+      source: 'analysis',
+      evidence: content.evidence,
+    });
+  add({ element: 'type', value: 'Sound', source: 'technical' });
+  add({ element: 'format', value: report.audio_info.mime_type, source: 'technical' });
+  const fx = report.results.fixity;
+  if (fx.status === 'ok' && fx.sha256) {
+    // First identifier: the content digest, whatever the embedded identifiers say.
+    const ids = values.get('identifier') ?? [];
+    values.set('identifier', [
+      { element: 'identifier', value: `sha256:${fx.sha256}`, source: 'fixity' },
+      ...ids,
+    ]);
+  }
+  const d = report.audio_info.decoded_duration;
+  add({ element: 'extent', value: formatIsoDuration(d), source: 'technical' });
+  add({ element: 'extent', value: formatHumanDuration(d), source: 'technical' });
+
+  const ORDER: readonly DcElement[] = [...DC_ELEMENTS, 'extent'];
+  const record: Record<string, readonly string[]> = {};
+  const provenance: DcValueProvenance[] = [];
+  for (const el of ORDER) {
+    const list = values.get(el);
+    if (!list || list.length === 0) continue;
+    record[el] = list.map((p) => p.value);
+    provenance.push(...list);
+  }
+  return { record: record as DublinCoreRecord, provenance };
 }
 
 /** The Dublin Core record of a report (everything but `metadata_generation` must be filled). */
-export function buildDublinCore(report: Report, tags: CulturalTags): DublinCoreRecord {
-  const embedded = report.results.technical_metadata.embedded;
-  const a = report.audio_info;
-  const list = (...vals: (string | undefined)[]): string[] | undefined => {
-    const out = [...new Set(vals.filter((v): v is string => typeof v === 'string' && v !== ''))];
-    return out.length > 0 ? out : undefined;
-  };
-  const title =
-    findEmbedded(embedded, ['title', 'TIT2', 'INAM']) ??
-    findEmbedded(embedded, ['description', 'Description']) ??
-    report.source.file_name;
-  const creator = list(
-    findEmbedded(embedded, ['artist', 'TPE1', 'IART']),
-    findEmbedded(embedded, ['originator', 'Originator']),
-  );
-  const sha = report.results.fixity.status === 'ok' ? report.results.fixity.sha256 : undefined;
-  const identifier = list(
-    sha ? `sha256:${sha}` : undefined,
-    findEmbedded(embedded, ['OriginatorReference', 'originator_reference']),
-    findEmbedded(embedded, ['isrc', 'TSRC', 'ISRC']),
-  );
-  const subject = list(
-    tags.heritage_category,
-    ...tags.keywords,
-    ...tags.content.map((c) => (c === 'speech' ? 'Speech' : c === 'music' ? 'Music' : c)),
-  );
-  const record: Record<string, readonly string[] | undefined> = {
-    title: [title],
-    creator,
-    subject,
-    description: [describeReport(report, tags)],
-    publisher: list(findEmbedded(embedded, ['publisher', 'label', 'TPUB', 'organization'])),
-    contributor: list(findEmbedded(embedded, ['composer', 'TCOM', 'conductor', 'TPE3'])),
-    date: list(findDate(embedded)),
-    type: ['Sound'],
-    format: [a.mime_type],
-    identifier,
-    source: [report.source.file_name],
-    language: tags.languages.length > 0 ? [...tags.languages] : undefined,
-    rights: list(findEmbedded(embedded, ['copyright', 'TCOP', 'ICOP', 'license'])),
-    extent: [formatIsoDuration(a.decoded_duration), formatHumanDuration(a.decoded_duration)],
-  };
-  const out: Record<string, readonly string[]> = {};
-  for (const [k, v] of Object.entries(record)) if (v && v.length > 0) out[k] = v;
-  return out as DublinCoreRecord;
+export function buildDublinCore(report: Report): DublinCoreRecord {
+  return buildDublinCoreWithProvenance(report).record;
 }
 
-/** The `metadata_generation` section: Dublin Core and cultural tags. */
+/** The `metadata_generation` section: Dublin Core with provenance, cultural tags, for_review. */
 export function buildMetadataGeneration(report: Report): MetadataGenerationSection {
-  const tags = deriveCulturalTags(report);
+  const st = decideStatements(report);
+  const { record, provenance } = buildDublinCoreWithProvenance(report, st);
   return {
     status: 'ok',
     analyzer: { ...METADATA_GENERATOR },
-    dublin_core: buildDublinCore(report, tags),
-    cultural_tags: tags,
+    dublin_core: record,
+    cultural_tags: deriveCulturalTags(report, st),
+    provenance,
+    thresholds: { ...STATEMENT_THRESHOLDS },
+    for_review: st.withheld,
   };
 }

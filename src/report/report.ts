@@ -12,7 +12,7 @@ import type { ProcessingType } from './processing-type.js';
  * Version of the report format (semver): bump minor for added fields, major for renamed or removed
  * ones. Written into every report as `schema_version`.
  */
-export const SCHEMA_VERSION = '1.0.0';
+export const SCHEMA_VERSION = '1.1.0';
 
 /** Embedded metadata as the probe found it (BWF bext, iXML, RIFF INFO, ID3, Vorbis comments…). */
 export type EmbeddedMetadataRecord = EmbeddedMetadata;
@@ -85,9 +85,56 @@ export interface CulturalTags {
   readonly derived_from: readonly string[];
 }
 
+/** A Dublin Core element name (a key of {@link DublinCoreRecord}). */
+export type DcElement = keyof DublinCoreRecord;
+
+/** What an analysis statement in the record rests on. */
+export interface StatementEvidence {
+  /** Statement id, e.g. `content.speech`, `speakers`, `heritage_category`, `instrument.strings`. */
+  readonly statement: string;
+  /** Report section the evidence comes from, e.g. `voice_activity`. */
+  readonly section: string;
+  readonly analyzer?: { readonly name: string; readonly version: string };
+  /** The section's confidence (or measured share) behind the statement, 0–1. */
+  readonly confidence?: number;
+  /** The measurement and the threshold it passed, e.g. `speech_ratio 0.94 >= 0.1`. */
+  readonly basis: string;
+}
+
+/** Where one value of one Dublin Core element came from. */
+export interface DcValueProvenance {
+  readonly element: DcElement;
+  readonly value: string;
+  /**
+   * `embedded`: a tag in the file (see `field`); `technical`: probe and decode; `fixity`: the
+   * digests; `analysis`: statements of analyzers (see `evidence`); `file`: the file name.
+   */
+  readonly source: 'embedded' | 'technical' | 'fixity' | 'analysis' | 'file';
+  /** For embedded values: the tag, e.g. `bext.description`, `riff_info.INAM`, `id3.TIT2`. */
+  readonly field?: string;
+  /** For analysis values: each statement and what it rests on. */
+  readonly evidence?: readonly StatementEvidence[];
+}
+
+/** An analysis statement left out of the record: it stays here for a person to review. */
+export interface WithheldStatement {
+  readonly statement: string;
+  /** What would have been stated, e.g. `classical_music`, `1 speaker`. */
+  readonly value: string;
+  readonly section: string;
+  readonly confidence?: number;
+  readonly reason: string;
+}
+
 export interface MetadataGenerationSection extends SectionBase {
   readonly dublin_core?: DublinCoreRecord;
   readonly cultural_tags?: CulturalTags;
+  /** One entry per value of `dublin_core` (except `extent`'s human form), in element order. */
+  readonly provenance?: readonly DcValueProvenance[];
+  /** The thresholds analysis statements had to pass to enter the record. */
+  readonly thresholds?: Readonly<Record<string, number>>;
+  /** Analysis statements not made (uncertain, unsupported or contradicted), for review. */
+  readonly for_review?: readonly WithheldStatement[];
 }
 
 /** A section filled by an analyzer: its status plus analyzer-specific fields (own schema). */

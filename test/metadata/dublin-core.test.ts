@@ -34,7 +34,7 @@ function reportWith(
 ): Report {
   const notRun = { status: 'not_run', reason: 'test' };
   return {
-    schema_version: '1.0.0',
+    schema_version: '1.1.0',
     generator: { name: 'sonoteca', version: '0.0.0' },
     created_at: '2024-01-01T00:00:00.000Z',
     source: { path: '/x/tape 7.wav', file_name: 'tape 7.wav', size_bytes: 1000 },
@@ -79,120 +79,264 @@ function reportWith(
   };
 }
 
-test('DC from BWF bext: title from Description, creator from Originator, date, identifiers', () => {
+const A = { name: 'x', version: '1' };
+
+/** Segments covering 0–90 s: `[label, seconds, confidence]` in order. */
+function segmentation(...parts: [string, number, number][]): Record<string, unknown> {
+  let t = 0;
+  const segments = parts.map(([label, sec, confidence]) => {
+    const s = { label, start: t, end: t + sec, confidence };
+    t += sec;
+    return s;
+  });
+  return { status: 'ok', analyzer: A, segments };
+}
+
+test('DC from BWF bext and INFO: Description → description, Originator → publisher, CodingHistory → source', () => {
   const mg = buildMetadataGeneration(
     reportWith({
       bext: {
-        description: 'Field recording, Matera',
+        description: 'Oral history interview, tape 3 side A',
         originator: 'ICBSA',
         originator_reference: 'ICBSA-1961-07',
-        origination_date: '1961-07-14',
-        origination_time: '10:20:30',
+        origination_date: '1961:07:14',
+        origination_time: '10-20-30',
+        umid: null,
+        coding_history: 'A=ANALOGUE,M=mono,T=Studer A80\nA=PCM,F=96000,W=24,M=mono,T=RME ADI-2',
       },
+      riff_info: { INAM: 'Intervista — Seán Ó Riada', IART: 'Seán Ó Riada', ICMT: 'ñandú' },
+      common: { title: 'Intervista â€” SeÃ¡n', artist: 'SeÃ¡n Ã“ Riada' },
     }),
   );
   const dc = mg.dublin_core!;
-  assert.deepEqual(dc.title, ['Field recording, Matera']);
-  assert.deepEqual(dc.creator, ['ICBSA']);
+  assert.deepEqual(
+    dc.title,
+    ['Intervista — Seán Ó Riada'],
+    'INFO read as UTF-8; common not repeated',
+  );
+  assert.deepEqual(dc.creator, ['Seán Ó Riada'], 'the originator is not a creator');
+  assert.deepEqual(dc.publisher, ['ICBSA']);
+  assert.equal(dc.description![0], 'Oral history interview, tape 3 side A');
+  assert.equal(dc.description![1], 'ñandú');
+  assert.match(dc.description![2]!, /1:30, stereo, 48 kHz, 24-bit, PCM in WAVE \(lossless\)/);
   assert.deepEqual(dc.date, ['1961-07-14T10:20:30']);
   assert.deepEqual(dc.identifier, [`sha256:${'f'.repeat(64)}`, 'ICBSA-1961-07']);
-  assert.deepEqual(dc.type, ['Sound']);
-  assert.deepEqual(dc.format, ['audio/wav']);
-  assert.deepEqual(dc.extent, ['PT1M30.25S', '1:30']);
-  assert.deepEqual(dc.source, ['tape 7.wav']);
+  assert.deepEqual(dc.source, [
+    'Coding history: A=ANALOGUE,M=mono,T=Studer A80; A=PCM,F=96000,W=24,M=mono,T=RME ADI-2',
+  ]);
   assert.equal(dc.language, undefined, 'language unknown: omitted, not guessed');
-  assert.match(dc.description![0]!, /1:30, stereo, 48 kHz, 24-bit, PCM in WAVE \(lossless\)/);
-  // No section ran: no cultural tag is invented.
-  assert.deepEqual(mg.cultural_tags, {
-    content: [],
-    languages: [],
-    keywords: [],
-    derived_from: [],
-  });
+  assert.deepEqual(dc.extent, ['PT1M30.25S', '1:30']);
+  const prov = mg.provenance!;
+  const fieldOf = (el: string, i = 0): string | undefined =>
+    prov.filter((p) => p.element === el)[i]?.field;
+  assert.equal(fieldOf('title'), 'riff_info.INAM');
+  assert.equal(fieldOf('publisher'), 'bext.originator');
+  assert.equal(fieldOf('description'), 'bext.description');
+  assert.equal(fieldOf('source'), 'bext.coding_history');
+  assert.equal(prov.find((p) => p.element === 'identifier')?.source, 'fixity');
+  // One provenance entry per value.
+  const values = Object.values(dc).reduce((n, v) => n + (v as string[]).length, 0);
+  assert.equal(prov.length, values);
+  assert.deepEqual(mg.cultural_tags!.content, []);
+  assert.deepEqual(mg.for_review, []);
 });
 
-test('DC falls back to the file name; cultural tags repeat only sections with status ok', () => {
+test('DC falls back to the file name; tags from Vorbis, ID3 and MP4 blocks', () => {
+  const vorbis = buildMetadataGeneration(
+    reportWith({ vorbis: { language: 'ita', GENRE: 'Folk', TITLE: 'Canto di Matera' } }),
+  );
+  assert.deepEqual(vorbis.dublin_core!.title, ['Canto di Matera']);
+  assert.deepEqual(vorbis.dublin_core!.language, ['ita']);
+  assert.deepEqual(vorbis.dublin_core!.subject, ['Folk']);
+  const id3 = buildMetadataGeneration(
+    reportWith({
+      id3: { TIT2: 'Ωmega', TPE1: 'Ñandú', COMM: 'side B', TPUB: 'Discoteca di Stato' },
+    }),
+  );
+  assert.deepEqual(id3.dublin_core!.title, ['Ωmega']);
+  assert.deepEqual(id3.dublin_core!.creator, ['Ñandú']);
+  assert.deepEqual(id3.dublin_core!.publisher, ['Discoteca di Stato']);
+  assert.equal(id3.dublin_core!.description![0], 'side B');
+  const mp4 = buildMetadataGeneration(
+    reportWith({ other: { iTunes: { '©nam': 'Ñ', cprt: 'CC BY' } } }),
+  );
+  assert.deepEqual(mp4.dublin_core!.title, ['Ñ']);
+  assert.deepEqual(mp4.dublin_core!.rights, ['CC BY']);
+  assert.equal(mp4.provenance![0]!.field, 'other.iTunes.©nam');
+  const none = buildMetadataGeneration(reportWith({}));
+  assert.deepEqual(none.dublin_core!.title, ['tape 7.wav']);
+  assert.equal(none.provenance![0]!.source, 'file');
+  assert.equal(none.dublin_core!.source, undefined, 'the file name is not a source');
+});
+
+test('a confident, certain heritage category supported by the content enters dc:subject with its evidence', () => {
   const mg = buildMetadataGeneration(
     reportWith(
-      { vorbis: { LANGUAGE: 'ita', GENRE: 'Folk' } },
+      {},
       {
+        segmentation: segmentation(['music', 60, 0.9], ['singing', 30, 0.8]),
+        music_analysis: { status: 'ok', analyzer: A, music_detected: true },
         heritage_classification: {
           status: 'ok',
+          analyzer: { name: 'heritage-classifier', version: '1.0.0' },
           predicted_category: 'folk_music',
           confidence: 0.81,
           uncertain: false,
         },
-        speaker_recognition: {
-          status: 'failed',
-          reason: 'x',
-          error: { code: 'SONO_ERR_X', message: 'x' },
-        },
-      },
-    ),
-  );
-  assert.deepEqual(mg.dublin_core!.title, ['tape 7.wav']);
-  assert.deepEqual(mg.dublin_core!.language, ['ita']);
-  assert.deepEqual(mg.dublin_core!.subject, ['folk_music', 'Folk']);
-  assert.equal(mg.cultural_tags!.heritage_category, 'folk_music');
-  assert.equal(mg.cultural_tags!.speakers_detected, undefined);
-  assert.match(
-    mg.dublin_core!.description![0]!,
-    /Heritage category: folk_music \(confidence 0\.81\)/,
-  );
-});
-
-test('an uncertain heritage prediction is not used as a subject', () => {
-  const mg = buildMetadataGeneration(
-    reportWith(
-      {},
-      {
-        heritage_classification: {
-          status: 'ok',
-          predicted_category: 'opera',
-          confidence: 0.3,
-          uncertain: true,
-        },
-      },
-    ),
-  );
-  assert.equal(mg.cultural_tags!.heritage_category, undefined);
-  assert.equal(mg.cultural_tags!.heritage_uncertain, true);
-  assert.equal(mg.dublin_core!.subject, undefined);
-});
-
-test('content tags come from the segmentation summary (else VAD), instrument families from instrumentation', () => {
-  const summary = (speech: number, music: number, singing: number): Record<string, unknown> => ({
-    speech: { total_sec: speech * 90, ratio: speech },
-    music: { total_sec: music * 90, ratio: music },
-    speech_over_music: { total_sec: 0, ratio: 0 },
-    noise: { total_sec: 0, ratio: 0 },
-    silence: { total_sec: 0, ratio: 1 - speech - music - singing },
-    singing: { total_sec: singing * 90, ratio: singing },
-  });
-  const mg = buildMetadataGeneration(
-    reportWith(
-      {},
-      {
-        voice_activity: { status: 'ok', speech_ratio: 0.9 },
-        segmentation: { status: 'ok', summary: summary(0.05, 0.6, 0.3) },
         instrumentation: {
           status: 'ok',
+          analyzer: A,
           tags: [
             { family: 'strings', score: 0.9, coverage: 0.8, present: true },
+            { family: 'plucked', score: 0.6, coverage: 0.5, present: true },
             { family: 'brass', score: 0.2, coverage: 0, present: false },
           ],
         },
       },
     ),
   );
-  // Segmentation wins over VAD: 5 % speech is below the 10 % threshold.
+  assert.deepEqual(mg.dublin_core!.subject, ['folk_music', 'strings', 'Music', 'Singing']);
+  assert.equal(mg.cultural_tags!.heritage_category, 'folk_music');
+  assert.equal(mg.cultural_tags!.heritage_uncertain, false);
   assert.deepEqual(mg.cultural_tags!.content, ['music', 'singing']);
   assert.deepEqual(mg.cultural_tags!.keywords, ['strings']);
-  assert.deepEqual(mg.cultural_tags!.derived_from, ['segmentation', 'instrumentation']);
-
-  const vadOnly = buildMetadataGeneration(
-    reportWith({}, { voice_activity: { status: 'ok', speech_ratio: 0.87 } }),
+  const subj = mg.provenance!.find((p) => p.value === 'folk_music')!;
+  assert.equal(subj.source, 'analysis');
+  assert.equal(subj.evidence![0]!.section, 'heritage_classification');
+  assert.equal(subj.evidence![0]!.analyzer?.name, 'heritage-classifier');
+  assert.equal(subj.evidence![0]!.confidence, 0.81);
+  assert.match(
+    mg.dublin_core!.description!.at(-1)!,
+    /Contains music and singing\. Heritage category: folk_music \(confidence 0\.81\)\./,
   );
-  assert.deepEqual(vadOnly.cultural_tags!.content, ['speech']);
-  assert.deepEqual(vadOnly.cultural_tags!.derived_from, ['voice_activity']);
+  const plucked = mg.for_review!.find((w) => w.statement === 'instrument.plucked')!;
+  assert.match(plucked.reason, /score 0\.6 below 0\.75/);
+  assert.equal(mg.thresholds!['heritage_confidence'], 0.75);
+});
+
+test('uncertain, unclassified, weak or unsupported heritage categories stay out of dc:subject, for review', () => {
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [
+      { predicted_category: 'opera', confidence: 0.3, uncertain: true, uncertain_reasons: ['low'] },
+      /uncertain \(low\)/,
+    ],
+    [{ predicted_category: 'unclassified', confidence: 0.9, uncertain: false }, /unclassified/],
+    [
+      { predicted_category: 'classical_music', confidence: 0.72, uncertain: false },
+      /confidence 0\.72 below 0\.75/,
+    ],
+    [
+      { predicted_category: 'classical_music', confidence: 0.9, uncertain: false },
+      /no music or singing is stated/,
+    ],
+    [
+      { predicted_category: 'historical_speech', confidence: 0.9, uncertain: false },
+      /no speech is stated/,
+    ],
+  ];
+  for (const [hc, reason] of cases) {
+    const mg = buildMetadataGeneration(
+      reportWith({}, { heritage_classification: { status: 'ok', analyzer: A, ...hc } }),
+    );
+    assert.equal(mg.dublin_core!.subject, undefined, String(hc['predicted_category']));
+    assert.equal(mg.cultural_tags!.heritage_category, undefined);
+    assert.equal(mg.cultural_tags!.heritage_uncertain, true);
+    const w = mg.for_review!.find((x) => x.statement === 'heritage_category')!;
+    assert.equal(w.value, hc['predicted_category']);
+    assert.match(w.reason, reason);
+    assert.doesNotMatch(mg.dublin_core!.description!.join(' '), /Heritage category/);
+  }
+});
+
+test('no speaker statement without speech; speech comes from voice_activity', () => {
+  const music = buildMetadataGeneration(
+    reportWith(
+      {},
+      {
+        voice_activity: {
+          status: 'ok',
+          analyzer: A,
+          speech_ratio: 0.006,
+          speech_duration_sec: 0.76,
+        },
+        segmentation: segmentation(['music', 90, 0.9]),
+        music_analysis: { status: 'ok', analyzer: A, music_detected: true },
+        speaker_recognition: {
+          status: 'ok',
+          analyzer: A,
+          speakers_detected: 1,
+          estimated_by: 'bic',
+        },
+      },
+    ),
+  );
+  assert.deepEqual(music.cultural_tags!.content, ['music']);
+  assert.equal(music.cultural_tags!.speakers_detected, undefined);
+  assert.doesNotMatch(music.dublin_core!.description!.join(' '), /speaker/);
+  assert.match(
+    music.for_review!.find((w) => w.statement === 'speakers')!.reason,
+    /no speech stated/,
+  );
+
+  const speech = buildMetadataGeneration(
+    reportWith(
+      {},
+      {
+        voice_activity: { status: 'ok', analyzer: A, speech_ratio: 0.87, speech_duration_sec: 78 },
+        // Speech over music is not music content; the music analyzer found none either.
+        segmentation: segmentation(['speech_over_music', 90, 0.8]),
+        music_analysis: { status: 'ok', analyzer: A, music_detected: false },
+        speaker_recognition: {
+          status: 'ok',
+          analyzer: A,
+          speakers_detected: 2,
+          estimated_by: 'bic',
+        },
+      },
+    ),
+  );
+  assert.deepEqual(speech.dublin_core!.subject, ['Speech']);
+  assert.deepEqual(speech.cultural_tags!.content, ['speech']);
+  assert.equal(speech.cultural_tags!.speakers_detected, 2);
+  assert.match(
+    speech.dublin_core!.description!.at(-1)!,
+    /^Contains speech\. 2 speakers \(estimated\)\.$/,
+  );
+  const ev = speech.provenance!.find((p) => p.value === 'Speech')!.evidence![0]!;
+  assert.equal(ev.section, 'voice_activity');
+  assert.match(ev.basis, /speech_ratio 0\.87 >= 0\.1/);
+});
+
+test('music is not stated when music_analysis finds none, nor below the posterior threshold', () => {
+  const denied = buildMetadataGeneration(
+    reportWith(
+      {},
+      {
+        segmentation: segmentation(['music', 90, 0.9]),
+        music_analysis: { status: 'ok', analyzer: A, music_detected: false },
+        instrumentation: {
+          status: 'ok',
+          analyzer: A,
+          tags: [{ family: 'brass', score: 0.95, coverage: 1, present: true }],
+        },
+      },
+    ),
+  );
+  assert.equal(denied.dublin_core!.subject, undefined);
+  assert.match(
+    denied.for_review!.find((w) => w.statement === 'content.music')!.reason,
+    /music_detected is false/,
+  );
+  assert.match(
+    denied.for_review!.find((w) => w.statement === 'instrument.brass')!.reason,
+    /no music stated/,
+  );
+  const weak = buildMetadataGeneration(
+    reportWith({}, { segmentation: segmentation(['speech', 60, 0.9], ['singing', 30, 0.55]) }),
+  );
+  assert.deepEqual(weak.cultural_tags!.content, ['speech']);
+  assert.match(
+    weak.for_review!.find((w) => w.statement === 'content.singing')!.reason,
+    /posterior below 0\.6/,
+  );
 });
