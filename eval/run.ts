@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { corpusDirOrExit, type Evaluation } from './common.js';
 import { diarizationEvaluation } from './diarization.js';
+import { duplicatesEvaluation } from './duplicates.js';
 import { heritageEvaluation } from './heritage.js';
 import { musicEvaluation } from './music.js';
 import { segmentationEvaluation } from './segmentation.js';
@@ -18,6 +19,7 @@ const EVALUATIONS: readonly Evaluation[] = [
   diarizationEvaluation,
   musicEvaluation,
   heritageEvaluation,
+  duplicatesEvaluation,
 ];
 
 const corpus = corpusDirOrExit();

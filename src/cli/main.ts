@@ -8,6 +8,7 @@ import { isSonoError } from '../errors.js';
 import { EXIT_FAILURES, EXIT_USAGE, UsageError, type CliCommand } from './command.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { apikeyCommand } from './commands/apikey.js';
+import { duplicatesCommand } from './commands/duplicates.js';
 import { probeCommand } from './commands/probe.js';
 import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
@@ -20,6 +21,7 @@ const COMMANDS: readonly CliCommand[] = [
   analyzeCommand,
   probeCommand,
   validateCommand,
+  duplicatesCommand,
   trainCommand,
   userCommand,
   apikeyCommand,

@@ -17,6 +17,7 @@ import type { AudioInfo } from '../audio/types.js';
 import { SonoError, toSonoError, type ErrorCode } from '../errors.js';
 import type { AnalyzeProgress, AnalyzeResult } from '../pipeline/analyze-file.js';
 import { SCHEMA_VERSION, type Report } from '../pipeline/report.js';
+import { storeFingerprint } from './fingerprints.js';
 import { PROCESSING_TYPES, STAGES, type ProcessingType, type Stage } from '../pipeline/stages.js';
 import type { PoolRunOptions, WorkerTaskParams } from '../pipeline/worker-pool.js';
 import type { Store, Task } from '../store/types.js';
@@ -272,8 +273,8 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
       if (!result.ok) {
         throw new SonoError(result.error.code as ErrorCode, result.error.details);
       }
-      const report = result.report;
-      const reportSha = report.results.fixity.sha256 ?? sha256;
+      const reportSha = result.report.results.fixity.sha256 ?? sha256;
+      const report = await storeFingerprint(store, result.report, reportSha);
       const stored = await store.results.insertOrGet({
         taskId: task.id,
         sha256: reportSha,

@@ -6,6 +6,7 @@
 import type { AnalyzerFactory } from '../analysis/analyzer.js';
 import { createSpeechConsistencyStage } from '../analysis/consistency/index.js';
 import { createDiarizationAnalyzers } from '../analysis/diarization/index.js';
+import { createFingerprintAnalyzers } from '../analysis/fingerprint/index.js';
 import { createHeritageAnalyzers } from '../analysis/heritage/index.js';
 import { createInstrumentationAnalyzers } from '../analysis/instrumentation/index.js';
 import { createMusicAnalyzers } from '../analysis/music/index.js';
@@ -29,7 +30,7 @@ export interface Stage {
 
 /**
  * Stages in run order:
- * 1. technical QC (quality_control)
+ * 1. technical QC (quality_control), audio fingerprint (audio_fingerprint)
  * 2. speech side (voice_activity, segmentation reconciled with it, speaker_recognition)
  * 3. music side (music_analysis, instrumentation)
  * 4. heritage classification (heritage_classification)
@@ -41,6 +42,13 @@ export const STAGES: readonly Stage[] = [
     sections: ['quality_control'],
     types: ['comprehensive', 'technical', 'speech', 'music'],
     create: createQualityControlStage,
+  },
+  {
+    // Audio fingerprint for duplicate search (`sonoteca duplicates`): reads the shared frames.
+    id: 'fingerprint',
+    sections: ['audio_fingerprint'],
+    types: ['comprehensive', 'speech', 'music'],
+    create: createFingerprintAnalyzers,
   },
   {
     // Fills the VAD probability track that segmentation and diarization read in finish().
@@ -99,4 +107,9 @@ export const STAGES: readonly Stage[] = [
 
 export function stagesFor(type: ProcessingType): readonly Stage[] {
   return STAGES.filter((s) => s.types.includes(type));
+}
+
+/** The fingerprint stage alone (what `sonoteca duplicates` runs). */
+export function fingerprintStages(): readonly Stage[] {
+  return STAGES.filter((s) => s.id === 'fingerprint');
 }

@@ -27,6 +27,7 @@ import { installAuth } from './plugins/auth.js';
 import { ERROR_SCHEMA, installErrorHandling } from './plugins/errors.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerDuplicatesRoutes } from './routes/duplicates.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMaxxiRoutes } from './routes/maxxi.js';
 import { registerTaskRoutes } from './routes/tasks.js';
@@ -204,6 +205,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
+  registerDuplicatesRoutes(app, ctx);
   registerMaxxiRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   return app;

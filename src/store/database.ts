@@ -16,6 +16,7 @@ import { checkSchemaName, createPostgresDialect } from './postgres/postgres-dial
 import { createApiKeysRepository } from './repositories/api-keys.js';
 import { createAuditRepository } from './repositories/audit.js';
 import { createBatchesRepository } from './repositories/batches.js';
+import { createFingerprintsRepository } from './repositories/fingerprints.js';
 import { createMaxxiRepository } from './repositories/maxxi.js';
 import { createResultsRepository } from './repositories/results.js';
 import { createTasksRepository } from './repositories/tasks.js';
@@ -90,6 +91,7 @@ export async function createDatabase(
     audit: createAuditRepository(db),
     batches: createBatchesRepository(db),
     maxxi: createMaxxiRepository(db),
+    fingerprints: createFingerprintsRepository(db),
     migrate,
     async ping(): Promise<ComponentHealth> {
       const t0 = performance.now();

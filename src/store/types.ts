@@ -163,6 +163,33 @@ export interface DatabaseSchema {
   audit_log: AuditLogTable;
   maxxi_deliveries: MaxxiDeliveriesTable;
   jobs: JobsTable;
+  fingerprints: FingerprintsTable;
+  fingerprint_postings: FingerprintPostingsTable;
+}
+
+/** One fingerprinted recording, by content (migration 004). */
+export interface FingerprintsTable {
+  id: Generated<number>;
+  sha256: string;
+  /** The first task that analysed this content. */
+  task_id: string | null;
+  source_name: string | null;
+  duration_sec: number;
+  pcm_md5: string | null;
+  encoding: string;
+  hash_count: number;
+  /** The triplets in `encoding` (8 bytes each). */
+  data: Buffer;
+  created_at: string;
+}
+
+/** The inverted index: one row per triplet of every fingerprint. */
+export interface FingerprintPostingsTable {
+  hash: number;
+  fingerprint_id: number;
+  time_ms: number;
+  /** Log frequency of the first peak, 1/32 semitone above 100 Hz. */
+  lf: number;
 }
 
 // --------------------------------------------------------------------------------------------
@@ -496,9 +523,60 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly batches: BatchesRepository;
   readonly maxxi: MaxxiRepository;
+  readonly fingerprints: FingerprintsRepository;
   /** Applies pending migrations (createDatabase does it unless told not to). */
   migrate(): Promise<void>;
   /** Runs `SELECT 1`; never throws. */
   ping(): Promise<ComponentHealth>;
   close(): Promise<void>;
+}
+
+export interface StoredFingerprint {
+  readonly id: number;
+  readonly sha256: string;
+  readonly taskId: string | null;
+  readonly sourceName: string | null;
+  readonly durationSec: number;
+  readonly pcmMd5: string | null;
+  readonly encoding: string;
+  readonly hashCount: number;
+  /** The triplets (sonoteca-fp1 bytes). */
+  readonly data: Buffer;
+  readonly createdAt: string;
+}
+
+export interface NewFingerprint {
+  readonly sha256: string;
+  readonly taskId: string | null;
+  readonly sourceName: string | null;
+  readonly durationSec: number;
+  readonly pcmMd5: string | null;
+  readonly encoding: string;
+  readonly data: Buffer;
+}
+
+/** One posting of the inverted index. */
+export interface FingerprintPosting {
+  readonly hash: number;
+  readonly fingerprintId: number;
+  readonly timeMs: number;
+  /** 1/32 semitone above 100 Hz. */
+  readonly lf: number;
+}
+
+export interface FingerprintsRepository {
+  /**
+   * Stores the fingerprint of a content (sha256) with its postings, once: storing the same
+   * content again returns the first one (its task is the first task that analysed it).
+   */
+  put(n: NewFingerprint): Promise<StoredFingerprint>;
+  get(id: number): Promise<StoredFingerprint | undefined>;
+  findBySha256(sha256: string): Promise<StoredFingerprint | undefined>;
+  findByTask(taskId: string): Promise<StoredFingerprint | undefined>;
+  /** Fingerprints of the same decoded audio data (exact copies). */
+  findByPcmMd5(pcmMd5: string): Promise<readonly StoredFingerprint[]>;
+  /** The postings of these hashes (any order). */
+  lookup(hashes: readonly number[]): Promise<readonly FingerprintPosting[]>;
+  delete(id: number): Promise<boolean>;
+  count(): Promise<number>;
 }

@@ -15,6 +15,8 @@ const TABLES = [
   'api_keys',
   'audit_log',
   'batches',
+  'fingerprint_postings',
+  'fingerprints',
   'jobs',
   'maxxi_deliveries',
   'results',
