@@ -12,7 +12,7 @@ import type { JobQueue, QueueWorker } from '../jobs/queue.js';
 import type { MaxxiIntegration } from '../maxxi/integration.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Store } from '../store/types.js';
-import { recordCompletedJob, type ServiceMetrics } from './metrics.js';
+import { initWorkerSeries, recordCompletedJob, type ServiceMetrics } from './metrics.js';
 import { workerConcurrency } from './runtime-config.js';
 import { requeueOrphans } from './submissions.js';
 
@@ -63,6 +63,7 @@ export async function startLocalWorker(deps: {
     .on('failed', (e) => metrics.jobAttempts.inc({ outcome: e.willRetry ? 'retrying' : 'failed' }))
     .on('lost', () => metrics.jobAttempts.inc({ outcome: 'lost' }));
   metrics.workerConcurrency.set(concurrency);
+  initWorkerSeries(metrics);
   const healed = await requeueOrphans(store, queue, jobLog).catch(() => 0);
   const resumed = await maxxi.resumePending().catch(() => 0);
   jobLog.info(
