@@ -51,16 +51,16 @@ export async function startLocalWorker(deps: {
       },
     },
   });
-  queue.on('failed', (e) => {
-    metrics.errors.inc({ code: e.error.code, source: 'job' });
-  });
   syncTaskFailures(queue, store, jobLog);
   const worker = queue.startWorker(handler, { concurrency });
   // Worker events are process-local (queue events may repeat in every process on BullMQ), so
   // summing these counters over all scraped processes counts each attempt once.
   worker
     .on('completed', () => metrics.jobAttempts.inc({ outcome: 'completed' }))
-    .on('failed', (e) => metrics.jobAttempts.inc({ outcome: e.willRetry ? 'retrying' : 'failed' }))
+    .on('failed', (e) => {
+      metrics.jobAttempts.inc({ outcome: e.willRetry ? 'retrying' : 'failed' });
+      if (!e.willRetry) metrics.errors.inc({ code: e.error.code, source: 'job' });
+    })
     .on('lost', () => metrics.jobAttempts.inc({ outcome: 'lost' }));
   metrics.workerConcurrency.set(concurrency);
   initWorkerSeries(metrics);
