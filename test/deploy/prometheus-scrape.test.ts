@@ -1,9 +1,8 @@
 /**
- * A real Prometheus (the Debian binary, loopback, a temporary data dir, 1 s scrapes) scrapes a
- * real Sonoteca API process and a separate worker runtime on its health port (as `sonoteca
- * worker --health-port` runs), loads deploy/prometheus/sonoteca.rules.yml, while corpus files are
- * analysed; then every query of every panel of deploy/grafana/sonoteca.json must return data
- * through Prometheus' HTTP API.
+ * A real Prometheus (the Debian binary, loopback, a temporary data dir, 1 s scrapes) loads
+ * deploy/prometheus/sonoteca.rules.yml and scrapes a real Sonoteca API and a separate
+ * `sonoteca worker --health-port` process while corpus files are analysed; then every query of
+ * every panel of deploy/grafana/sonoteca.json must return data through Prometheus' HTTP API.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -44,6 +43,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** SIGTERM (graceful stop) and wait for the exit. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 interface PromResult {
   readonly metric: Record<string, string>;
   readonly value: [number, string];
@@ -75,15 +82,21 @@ describe('Prometheus scraping Sonoteca (real binary)', () => {
       await cleanupBackend(api.config);
     });
     const apiAddress = new URL(await listen(api.app!, { host: '127.0.0.1', port: 0 }));
+    // A separate `sonoteca worker` process, as deployed: its job metrics exist only there and
+    // are scraped on its health port.
     const workerPort = await freePort();
-    const worker = await startRuntime(loadConfig(env, { envFile: false }), {
-      api: false,
-      worker: true,
-      healthPort: workerPort,
-      queueTiming: timing,
-    });
-    cleanups.push(() => worker.stop());
-
+    const worker: ChildProcess = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--health-port', String(workerPort)],
+      {
+        cwd: new URL('../../', import.meta.url).pathname,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let workerLog = '';
+    worker.stderr!.on('data', (c: Buffer) => (workerLog += c.toString()));
+    cleanups.push(() => stopChild(worker));
     const dir = mkdtempSync(join(tmpdir(), 'sono-prom-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const promPort = await freePort();
@@ -113,13 +126,7 @@ describe('Prometheus scraping Sonoteca (real binary)', () => {
     );
     let promLog = '';
     prom.stderr!.on('data', (c: Buffer) => (promLog += c.toString()));
-    cleanups.push(async () => {
-      if (prom.exitCode === null) {
-        const exited = new Promise((r) => prom.once('exit', r));
-        prom.kill('SIGTERM');
-        await exited;
-      }
-    });
+    cleanups.push(() => stopChild(prom));
     const promUrl = `http://127.0.0.1:${promPort}`;
     const promApi = async (path: string): Promise<Record<string, unknown>> => {
       const res = await fetch(promUrl + path);
@@ -145,7 +152,8 @@ describe('Prometheus scraping Sonoteca (real binary)', () => {
       };
       if (data.activeTargets.length === 2 && data.activeTargets.every((x) => x.health === 'up'))
         break;
-      assert.ok(i < 100, `targets not up: ${JSON.stringify(data)}`);
+      assert.equal(worker.exitCode, null, `worker exited: ${workerLog}`);
+      assert.ok(i < 600, `targets not up: ${JSON.stringify(data)} ${workerLog}`);
       await sleep(100);
     }
 
