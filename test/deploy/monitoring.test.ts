@@ -177,6 +177,9 @@ describe('operations kit (static)', () => {
     for (const name of ['prometheus', 'grafana']) {
       const svc = obj(services[name], name);
       assert.deepEqual(svc['profiles'], ['monitoring']);
+      // Compose interpolates every service before choosing profiles: a required `${X:?}` in a
+      // profile service would break `docker compose up` without that profile.
+      assert.doesNotMatch(JSON.stringify(svc), /\$\{[A-Z_]+:?\?/, `${name}: required variable`);
       assert.match(String(svc['image']), /^[a-z/]+:v?\d+\.\d+\.\d+$/, `${name} image pinned`);
       for (const dep of Object.keys(obj(svc['depends_on'] ?? {})))
         assert.ok(dep in services, `${name} depends on ${dep}`);
