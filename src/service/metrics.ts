@@ -11,6 +11,7 @@ import { statfs } from 'node:fs/promises';
 import client from 'prom-client';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Report } from '../pipeline/report.js';
+import { PROCESSING_TYPES } from '../pipeline/stages.js';
 import type { Store } from '../store/types.js';
 
 /** How one attempt of a job ended in this process's worker. */
@@ -201,6 +202,22 @@ export function createServiceMetrics(sources: {
     workerConcurrency,
     ready,
   };
+}
+
+/**
+ * Creates the job series of a worker process at 0, so the first job's increase is visible to
+ * `rate()` (a series born with its first value hides that value from rate and increase).
+ */
+export function initWorkerSeries(metrics: ServiceMetrics): void {
+  for (const processing_type of PROCESSING_TYPES) {
+    metrics.audioSeconds.inc({ processing_type }, 0);
+    metrics.processingSeconds.inc({ processing_type }, 0);
+    metrics.jobDuration.zero({ processing_type, outcome: 'completed' });
+  }
+  for (const outcome of ['completed', 'retrying', 'failed', 'lost'] satisfies JobAttemptOutcome[])
+    metrics.jobAttempts.inc({ outcome }, 0);
+  for (const outcome of ['delivered', 'retrying', 'failed'] satisfies WebhookAttemptOutcome[])
+    metrics.webhookDeliveries.inc({ outcome }, 0);
 }
 
 /** Records a completed job: duration, audio and processing seconds, per-analyzer time. */

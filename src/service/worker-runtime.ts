@@ -12,7 +12,7 @@ import type { JobQueue, QueueWorker } from '../jobs/queue.js';
 import type { MaxxiIntegration } from '../maxxi/integration.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Store } from '../store/types.js';
-import { recordCompletedJob, type ServiceMetrics } from './metrics.js';
+import { initWorkerSeries, recordCompletedJob, type ServiceMetrics } from './metrics.js';
 import { workerConcurrency } from './runtime-config.js';
 import { requeueOrphans } from './submissions.js';
 
@@ -51,18 +51,19 @@ export async function startLocalWorker(deps: {
       },
     },
   });
-  queue.on('failed', (e) => {
-    metrics.errors.inc({ code: e.error.code, source: 'job' });
-  });
   syncTaskFailures(queue, store, jobLog);
   const worker = queue.startWorker(handler, { concurrency });
   // Worker events are process-local (queue events may repeat in every process on BullMQ), so
   // summing these counters over all scraped processes counts each attempt once.
   worker
     .on('completed', () => metrics.jobAttempts.inc({ outcome: 'completed' }))
-    .on('failed', (e) => metrics.jobAttempts.inc({ outcome: e.willRetry ? 'retrying' : 'failed' }))
+    .on('failed', (e) => {
+      metrics.jobAttempts.inc({ outcome: e.willRetry ? 'retrying' : 'failed' });
+      if (!e.willRetry) metrics.errors.inc({ code: e.error.code, source: 'job' });
+    })
     .on('lost', () => metrics.jobAttempts.inc({ outcome: 'lost' }));
   metrics.workerConcurrency.set(concurrency);
+  initWorkerSeries(metrics);
   const healed = await requeueOrphans(store, queue, jobLog).catch(() => 0);
   const resumed = await maxxi.resumePending().catch(() => 0);
   jobLog.info(

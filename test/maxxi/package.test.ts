@@ -170,8 +170,11 @@ describe('MAXXI integration (package + signed webhook + delivery state)', () => 
     return (await store.tasks.get(t.id))!;
   }
 
+  /** Outcomes reported by `onDeliveryAttempt` (what the service counts in its metrics). */
+  const outcomes: string[] = [];
   function integration(out: string, maxAttempts = 4) {
     return createMaxxiIntegration({
+      onDeliveryAttempt: (state) => outcomes.push(state),
       config: {
         compatibilityMode: true,
         outputFormat: 'json',
@@ -193,6 +196,7 @@ describe('MAXXI integration (package + signed webhook + delivery state)', () => 
     const m = integration(out);
     const task = await completedTask();
     received.length = 0;
+    outcomes.length = 0;
     script.push(503, 503);
     const w = await m.onTaskCompleted(task, report);
     assert.ok(w);
@@ -220,6 +224,7 @@ describe('MAXXI integration (package + signed webhook + delivery state)', () => 
     assert.equal(d?.state, 'delivered');
     assert.equal(d?.webhookAttempts, 3);
     assert.ok(d?.deliveredAt);
+    assert.deepEqual(outcomes, ['retrying', 'retrying', 'delivered']);
     await m.close();
   });
 
@@ -228,9 +233,11 @@ describe('MAXXI integration (package + signed webhook + delivery state)', () => 
     const task = await completedTask();
     const m = integration(out, 2);
     received.length = 0;
+    outcomes.length = 0;
     script.push(500, 500);
     await m.onTaskCompleted(task, report);
     await m.idle();
+    assert.deepEqual(outcomes, ['retrying', 'failed']);
     const failed = await store.maxxi.get(task.id);
     assert.equal(failed?.state, 'failed');
     assert.equal(failed?.webhookAttempts, 2);

@@ -235,6 +235,19 @@ for (const backend of BACKENDS) {
       });
       assert.equal(res.statusCode, 409);
       assert.match(res.body, new RegExp(code));
+      // Counted once, by the process whose worker ran it (worker events are process-local).
+      let metrics = '';
+      for (let i = 0; i < 40; i++) {
+        metrics = (await rt.app!.inject({ url: '/metrics' })).body;
+        if (metrics.includes(`sonoteca_errors_total{code="${code}",source="job"}`)) break;
+        await sleep(50);
+      }
+      assert.match(
+        metrics,
+        new RegExp(`sonoteca_errors_total\\{code="${code}",source="job"\\} 1\\n`),
+      );
+      assert.match(metrics, /sonoteca_job_attempts_total\{outcome="failed"\} 1\n/);
+      assert.match(metrics, /sonoteca_job_attempts_total\{outcome="retrying"\} 0\n/);
     });
 
     it('a graceful stop mid-job requeues it; the next process completes it (nothing lost)', async () => {
