@@ -4,15 +4,21 @@
  * the frame decimated to 8 kHz); `finish()` runs the offline pipeline of `diarize.ts` over the
  * speech regions of the `voice_activity` section (energy fallback when it did not run).
  *
+ * Two engines (docs/DIARIZATION.md): `neural` — pyannote segmentation-3.0 + CAM++ embeddings on
+ * the 16 kHz blocks as they stream (neural-diarizer.ts), chosen whenever both bundled models are
+ * present; `model-free` — the change-detection + clustering pipeline of diarize.ts, the fallback
+ * when a model file is missing (or when asked for, or with a custom `embeddingModelPath`).
+ *
  * Options: `options.minSpeakers` / `options.maxSpeakers`; `analyzerOptions.diarization`:
- * `{ embeddingModelPath?: string, embeddingFeature?: 'melLog'|'mfcc', detectOverlap?: boolean }`.
+ * `{ engine?: 'auto'|'neural'|'model-free', threshold?: number, embeddingModelPath?: string,
+ * embeddingFeature?: 'melLog'|'mfcc', detectOverlap?: boolean }`.
  */
 import { YinPitchEstimator } from '../../dsp/pitch.js';
 import { SonoError } from '../../errors.js';
 import type { Analyzer, AnalyzerContext, FinishContext } from '../analyzer.js';
 import { DEFAULT_FRAMER, type Frame } from '../frames.js';
 import type { TimeRegion } from './der.js';
-import { diarize, type DiarizeOptions } from './diarize.js';
+import { diarize, type DiarizeOptions, type SpeakerSummary } from './diarize.js';
 import {
   MomentsEmbeddingEngine,
   StatisticsEmbeddingEngine,
@@ -20,13 +26,32 @@ import {
 } from './embedding-engine.js';
 import { detectEnergySpeech } from './energy-vad.js';
 import { FrameFeatureStore } from './feature-store.js';
+import { hasModel, modelProvenance, type ModelProvenance } from '../../models/registry.js';
+import {
+  CAMPLUS_MODEL_ID,
+  OnnxCampplusEmbeddingEngine,
+} from './engines/onnx-campplus-embedding-engine.js';
+import {
+  OnnxPyannoteSegmentationEngine,
+  PYANNOTE_SEGMENTATION_MODEL_ID,
+} from './engines/onnx-pyannote-segmentation-engine.js';
+import { NeuralDiarizer, type NeuralDiarizerOptions } from './neural-diarizer.js';
+import { summariseNeuralSpeakers, toTurns } from './neural-turns.js';
 import { OnnxEmbeddingEngine } from './onnx-embedding-engine.js';
 import type { SpeakerRecognitionSection } from './types.js';
 
-export const DIARIZATION_ANALYZER_VERSION = '1.0.0';
+export const DIARIZATION_ANALYZER_VERSION = '2.0.0';
 const DEFAULT_MAX_SPEAKERS = 10;
+/** Speaker sets are bitmasks in the neural engine. */
+const NEURAL_MAX_SPEAKERS = 32;
+/** Below this count confidence the section asks for a person to check the speaker count. */
+const COUNT_REVIEW_BELOW = 0.3;
 
 export interface DiarizationAnalyzerOptions {
+  /** `auto` (default): neural when its models are present, else model-free. */
+  readonly engine?: 'auto' | 'neural' | 'model-free';
+  /** Neural engine: AHC threshold and window settings (see NeuralDiarizerOptions). */
+  readonly neural?: Omit<NeuralDiarizerOptions, 'minSpeakers' | 'maxSpeakers'>;
   /** Local path of an ONNX speaker-embedding model (see OnnxEmbeddingEngine). */
   readonly embeddingModelPath?: string;
   readonly embeddingFeature?: 'melLog' | 'mfcc';
@@ -90,6 +115,8 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
   private readonly bounds: { min: number; max: number };
   private readonly engine: EmbeddingEngine;
   private readonly opts: DiarizationAnalyzerOptions;
+  private readonly neural: NeuralDiarizer | undefined;
+  private readonly models: readonly ModelProvenance[];
 
   constructor(ctx: AnalyzerContext) {
     const c = DEFAULT_FRAMER;
@@ -108,6 +135,10 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
       : this.opts.tuning?.engineId === 'gaussian'
         ? new StatisticsEmbeddingEngine()
         : new MomentsEmbeddingEngine();
+    this.neural = this.createNeural(ctx);
+    this.models = this.neural
+      ? [PYANNOTE_SEGMENTATION_MODEL_ID, CAMPLUS_MODEL_ID].map((id) => modelProvenance(id))
+      : [];
     // YIN runs on the frame decimated by 2 (8 kHz): 4× cheaper, still covers 62.5–500 Hz.
     this.yin = new YinPitchEstimator({
       sampleRateHz: c.sampleRateHz / 2,
@@ -117,8 +148,40 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
     this.half = new Float32Array(c.windowSamples / 2);
   }
 
+  private createNeural(ctx: AnalyzerContext): NeuralDiarizer | undefined {
+    const want = this.opts.engine ?? 'auto';
+    if (want === 'model-free' || (want === 'auto' && this.opts.embeddingModelPath))
+      return undefined;
+    const present = hasModel(PYANNOTE_SEGMENTATION_MODEL_ID) && hasModel(CAMPLUS_MODEL_ID);
+    if (!present || ctx.analysisRateHz !== 16000) {
+      if (want === 'neural') {
+        throw new SonoError('SONO_ERR_MODEL_LOAD', {
+          model: `${PYANNOTE_SEGMENTATION_MODEL_ID}, ${CAMPLUS_MODEL_ID}`,
+          detail: present
+            ? `analysis rate ${ctx.analysisRateHz} Hz, 16000 needed`
+            : 'model file missing',
+        });
+      }
+      return undefined;
+    }
+    return new NeuralDiarizer(
+      new OnnxPyannoteSegmentationEngine(),
+      new OnnxCampplusEmbeddingEngine(),
+      {
+        ...this.opts.neural,
+        minSpeakers: this.bounds.min,
+        maxSpeakers: Math.min(this.bounds.max, NEURAL_MAX_SPEAKERS),
+      },
+    );
+  }
+
   async start(): Promise<void> {
-    await this.engine.load?.();
+    if (this.neural) await this.neural.load();
+    else await this.engine.load?.();
+  }
+
+  onSamples(block: Float32Array): Promise<void> | void {
+    if (this.neural) return this.neural.push(block);
   }
 
   onFrame(frame: Frame): void {
@@ -137,6 +200,7 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
   }
 
   async finish(ctx: FinishContext): Promise<SpeakerRecognitionSection> {
+    if (this.neural) return this.finishNeural();
     const fromVad = speechFromVoiceActivity(ctx.sections['voice_activity']);
     const regions = fromVad ?? detectEnergySpeech(this.store);
     const result = await diarize(this.store, regions, {
@@ -147,13 +211,7 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
       detectOverlap: this.opts.detectOverlap ?? true,
     });
     await this.engine.dispose?.();
-    let dominant: string | null = null;
-    let best = -1;
-    for (const s of result.speakers)
-      if (s.talk_time_sec > best) {
-        best = s.talk_time_sec;
-        dominant = s.id;
-      }
+    const dominant = dominantSpeaker(result.speakers);
     return {
       status: 'ok',
       analyzer: { name: this.name, version: this.version },
@@ -166,11 +224,72 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
       bounds: { min_speakers: this.bounds.min, max_speakers: this.bounds.max },
       speech_source: fromVad ? 'voice_activity' : 'energy',
       speech_sec: result.speechSec,
+      engine: { id: 'model-free', embedding: this.engine.id },
+      models: [],
+      count_confidence: null,
       embedding_engine: this.engine.id,
       segments_detected: result.segmentsDetected,
       clusters_before_resegmentation: result.clustersBeforeResegmentation,
     };
   }
+  private async finishNeural(): Promise<SpeakerRecognitionSection> {
+    const nd = await this.neural!.finish();
+    const t = toTurns(nd);
+    const summaries = summariseNeuralSpeakers(this.store, nd, t);
+    const embeddingModel = CAMPLUS_MODEL_ID;
+    const speakers = summaries.map((s) => {
+      const c = nd.centroids[Number(s.id.slice('SPEAKER_'.length))];
+      return c
+        ? {
+            ...s,
+            embedding: {
+              model: embeddingModel,
+              vector: Array.from(c, (v) => Math.round(v * 1e4) / 1e4),
+            },
+          }
+        : s;
+    });
+    const dominant = dominantSpeaker(speakers);
+    return {
+      status: 'ok',
+      analyzer: { name: this.name, version: this.version },
+      speakers_detected: speakers.length,
+      dominant_speaker: dominant,
+      speakers,
+      turns: t.turns,
+      overlaps: t.overlaps,
+      estimated_by: nd.forcedByBounds ? 'bounds' : 'ahc_threshold',
+      count_confidence: nd.countConfidence,
+      count_needs_review: nd.countConfidence < COUNT_REVIEW_BELOW,
+      bounds: { min_speakers: this.bounds.min, max_speakers: this.bounds.max },
+      speech_source: 'segmentation_model',
+      speech_sec: t.speechSec,
+      engine: {
+        id: 'neural',
+        segmentation: 'onnx-pyannote-segmentation',
+        embedding: 'onnx-campplus',
+      },
+      models: this.models,
+      clustering: {
+        method: 'ahc_average_cosine',
+        threshold: nd.threshold,
+        windows: nd.windows,
+        embeddings: nd.embeddings,
+      },
+    };
+  }
+}
+
+/** The speaker with the most talk time (CONTRACT.md `dominant_speaker`); null when nobody speaks. */
+function dominantSpeaker(speakers: readonly SpeakerSummary[]): string | null {
+  let dominant: string | null = null;
+  let best = -1;
+  for (const s of speakers)
+    if (s.talk_time_sec > best) {
+      best = s.talk_time_sec;
+      dominant = s.id;
+    }
+  return dominant;
 }
 
 /** Stage factory (see src/pipeline/stages.ts). */

@@ -532,7 +532,7 @@ function trainSpeakerGmms(x: Float32Array, dim: number, labels: Int32Array, k: n
   });
 }
 
-function summariseSpeakers(
+export function summariseSpeakers(
   store: FrameFeatureStore,
   frameIdx: Int32Array,
   labels: Int32Array,

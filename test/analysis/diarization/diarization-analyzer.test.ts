@@ -115,3 +115,44 @@ test('silence only: no speakers, dominant_speaker null', async () => {
   assert.equal(s.dominant_speaker, null);
   assert.deepEqual(s.turns, []);
 });
+
+test('a missing model file: auto falls back to the model-free engine, engine "neural" is a coded error', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { resetModelRegistry } = await import('../../../src/models/registry.js');
+  const dir = mkdtempSync(join(tmpdir(), 'sono-nomodel-'));
+  const entry = (id: string) => ({
+    id,
+    version: '0',
+    task: 't',
+    file: `${id}-absent.onnx`,
+    sha256: '0'.repeat(64),
+    licence_weights: 'MIT',
+  });
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({
+      schema_version: '1.0.0',
+      models: [entry('pyannote-segmentation-3.0'), entry('campplus-sv-zh-en-16k')],
+    }),
+  );
+  process.env['SONOTECA_MODELS_DIR'] = dir;
+  resetModelRegistry();
+  try {
+    const s = await runDiarization(two.samples, {
+      analyzerOptions: { diarization: { engine: 'auto' } },
+    });
+    assert.equal(s.engine?.id, 'model-free');
+    assert.deepEqual(s.models, []);
+    assert.equal(s.speakers_detected, 2);
+    await assert.rejects(
+      runDiarization(two.samples, { analyzerOptions: { diarization: { engine: 'neural' } } }),
+      (e) => isSonoError(e) && e.code === 'SONO_ERR_MODEL_LOAD',
+    );
+  } finally {
+    delete process.env['SONOTECA_MODELS_DIR'];
+    resetModelRegistry();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
