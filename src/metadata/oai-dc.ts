@@ -11,7 +11,7 @@ export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 export const OAI_DC_SCHEMA_LOCATION = `${OAI_DC_NS} http://www.openarchives.org/OAI/2.0/oai_dc.xsd`;
 
 /** The 15 simple-DC elements, in the conventional order. */
-const ELEMENTS = [
+export const DC_ELEMENTS = [
   'title',
   'creator',
   'subject',
@@ -49,7 +49,7 @@ export function renderOaiDc(dc: DublinCoreRecord): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<oai_dc:dc xmlns:oai_dc="${OAI_DC_NS}" xmlns:dc="${DC_NS}" xmlns:xsi="${XSI_NS}" xsi:schemaLocation="${OAI_DC_SCHEMA_LOCATION}">`,
   ];
-  for (const el of ELEMENTS) {
+  for (const el of DC_ELEMENTS) {
     const values = el === 'format' ? [...(dc.format ?? []), ...(dc.extent ?? [])] : dc[el];
     for (const v of values ?? []) lines.push(`  <dc:${el}>${escapeXml(v)}</dc:${el}>`);
   }

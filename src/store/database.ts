@@ -18,6 +18,7 @@ import { createAuditRepository } from './repositories/audit.js';
 import { createBatchesRepository } from './repositories/batches.js';
 import { createMaxxiRepository } from './repositories/maxxi.js';
 import { createResultsRepository } from './repositories/results.js';
+import { createReviewsRepository } from './repositories/reviews.js';
 import { createTasksRepository } from './repositories/tasks.js';
 import { createUsersRepository } from './repositories/users.js';
 import { createSqliteDialect } from './sqlite/sqlite-dialect.js';
@@ -90,6 +91,7 @@ export async function createDatabase(
     audit: createAuditRepository(db),
     batches: createBatchesRepository(db),
     maxxi: createMaxxiRepository(db),
+    reviews: createReviewsRepository(db),
     migrate,
     async ping(): Promise<ComponentHealth> {
       const t0 = performance.now();

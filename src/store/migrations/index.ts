@@ -2,9 +2,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { SonoError } from '../../errors.js';
 import { migration001 } from './001-initial.js';
+import { migration003 } from './003-reviews.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': migration001,
+  '003-reviews': migration003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };
