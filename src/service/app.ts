@@ -7,6 +7,7 @@ import helmet from '@fastify/helmet';
 import jwt from '@fastify/jwt';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -15,11 +16,13 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import { SonoError } from '../errors.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { MaxxiIntegration } from '../maxxi/integration.js';
-import { generatorVersion } from '../pipeline/report.js';
+import { generatorVersion, packageRoot } from '../pipeline/report.js';
 import type { Store } from '../store/types.js';
 import type { ReadinessCheck, RouteContext } from './context.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
@@ -30,6 +33,7 @@ import { registerAuthRoutes } from './routes/auth.js';
 import { registerDuplicatesRoutes } from './routes/duplicates.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMaxxiRoutes } from './routes/maxxi.js';
+import { registerReviewRoutes } from './routes/review.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 import { SystemSampler } from './system-metrics.js';
 
@@ -124,13 +128,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ctx = prepare(app, deps);
 
   await app.register(helmet, {
-    // The Swagger UI at /docs needs its own scripts and styles; everything else is JSON.
+    // The Swagger UI at /docs needs its own scripts and styles; the web page at / needs only its
+    // own bundle, inline styles (the waveform's shadow DOM) and the audio route (media-src).
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", 'https:', "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        mediaSrc: ["'self'", 'blob:'],
       },
     },
   });
@@ -193,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'exports' },
         { name: 'maxxi' },
         { name: 'admin' },
+        { name: 'review' },
       ],
     },
   });
@@ -208,5 +215,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDuplicatesRoutes(app, ctx);
   registerMaxxiRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerReviewRoutes(app, ctx);
+  // The archivists' web page (web/, built by `npm run build:web` into dist/web): static files only,
+  // a client of the same /api/v1. Unknown paths fall through to the JSON 404.
+  const webRoot = join(packageRoot(), 'dist', 'web');
+  await app.register(fastifyStatic, {
+    root: webRoot,
+    prefix: '/',
+    serve: existsSync(join(webRoot, 'index.html')),
+    index: ['index.html'],
+    cacheControl: true,
+    maxAge: 0,
+  });
   return app;
 }

@@ -19,6 +19,7 @@ import { createBatchesRepository } from './repositories/batches.js';
 import { createFingerprintsRepository } from './repositories/fingerprints.js';
 import { createMaxxiRepository } from './repositories/maxxi.js';
 import { createResultsRepository } from './repositories/results.js';
+import { createReviewsRepository } from './repositories/reviews.js';
 import { createTasksRepository } from './repositories/tasks.js';
 import { createUsersRepository } from './repositories/users.js';
 import { createSqliteDialect } from './sqlite/sqlite-dialect.js';
@@ -92,6 +93,7 @@ export async function createDatabase(
     batches: createBatchesRepository(db),
     maxxi: createMaxxiRepository(db),
     fingerprints: createFingerprintsRepository(db),
+    reviews: createReviewsRepository(db),
     migrate,
     async ping(): Promise<ComponentHealth> {
       const t0 = performance.now();

@@ -154,6 +154,38 @@ export interface JobsTable {
   finished_ms: number | null;
 }
 
+/** One reviewer correction: version `version` of a task's result (version 0 is the machine's). */
+export interface CorrectionsTable {
+  id: Generated<number>;
+  task_id: string;
+  version: number;
+  kind: string;
+  /** JSON of the correction as applied. */
+  op: string;
+  actor: string;
+  created_at: string;
+}
+
+/** Headline review fields of one analysed task (collection filters, review queue ranking). */
+export interface TaskReviewsTable {
+  task_id: string;
+  result_id: string | null;
+  category: string | null;
+  /** 0 or 1. */
+  category_uncertain: number;
+  qc_verdict: string | null;
+  speakers: number | null;
+  /** JSON array of reason codes. */
+  reasons: string;
+  priority_score: number;
+  version: number;
+  /** 0 or 1. */
+  reviewed: number;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  updated_at: string;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -165,6 +197,8 @@ export interface DatabaseSchema {
   jobs: JobsTable;
   fingerprints: FingerprintsTable;
   fingerprint_postings: FingerprintPostingsTable;
+  corrections: CorrectionsTable;
+  task_reviews: TaskReviewsTable;
 }
 
 /** One fingerprinted recording, by content (migration 004). */
@@ -482,6 +516,91 @@ export interface MaxxiRepository {
   }): Promise<readonly MaxxiDelivery[]>;
 }
 
+export interface Correction {
+  readonly id: number;
+  readonly taskId: string;
+  readonly version: number;
+  readonly kind: string;
+  readonly op: JsonObject;
+  readonly actor: string;
+  readonly createdAt: string;
+}
+
+export interface TaskReview {
+  readonly taskId: string;
+  readonly resultId: string | null;
+  readonly category: string | null;
+  readonly categoryUncertain: boolean;
+  readonly qcVerdict: string | null;
+  readonly speakers: number | null;
+  readonly reasons: readonly string[];
+  readonly priorityScore: number;
+  readonly version: number;
+  readonly reviewed: boolean;
+  readonly reviewedBy: string | null;
+  readonly reviewedAt: string | null;
+  readonly updatedAt: string;
+}
+
+/** A task with its review summary (absent until the summary was computed). */
+export interface CollectionItem {
+  readonly task: Task;
+  readonly review: TaskReview | null;
+}
+
+export type CollectionSort = 'created_at' | 'file_name' | 'duration' | 'status' | 'category';
+
+export interface CollectionFilter {
+  /** Case-insensitive substring of the file name. */
+  readonly search?: string;
+  readonly status?: readonly TaskStatus[];
+  readonly category?: string;
+  readonly qcVerdict?: string;
+  readonly reviewed?: boolean;
+  readonly uncertain?: boolean;
+  readonly batchId?: string;
+  /** @defaultValue 'created_at' */
+  readonly sort?: CollectionSort;
+  /** @defaultValue 'desc' */
+  readonly order?: 'asc' | 'desc';
+  /** 1..1000. @defaultValue 50 */
+  readonly limit?: number;
+  /** @defaultValue 0 */
+  readonly offset?: number;
+}
+
+export interface ReviewsRepository {
+  /** Appends version `expectedVersion + 1`; throws SONO_ERR_CONFLICT when another version won. */
+  appendCorrection(c: {
+    readonly taskId: string;
+    readonly expectedVersion: number;
+    readonly kind: string;
+    readonly op: JsonObject;
+    readonly actor: string;
+  }): Promise<Correction>;
+  /** Oldest first. */
+  listCorrections(taskId: string): Promise<readonly Correction[]>;
+  /** Every correction of the given kinds, oldest first (accuracy dashboard). */
+  listCorrectionsByKind(kinds: readonly string[]): Promise<readonly Correction[]>;
+  getSummary(taskId: string): Promise<TaskReview | undefined>;
+  upsertSummary(s: Omit<TaskReview, 'updatedAt'>): Promise<TaskReview>;
+  /** Completed tasks whose summary is missing or was computed from another result. */
+  listUnsummarized(limit: number): Promise<readonly Task[]>;
+  /** Tasks with their summaries: filtered, sorted and paged in SQL. */
+  listCollection(filter?: CollectionFilter): Promise<{
+    readonly items: readonly CollectionItem[];
+    readonly total: number;
+  }>;
+  /** Unreviewed tasks with at least one reason, highest priority first. */
+  listQueue(opts: {
+    readonly reason?: string;
+    readonly limit?: number;
+    readonly offset?: number;
+  }): Promise<{ readonly items: readonly CollectionItem[]; readonly total: number }>;
+  /** Unreviewed summaries' reasons counted. */
+  countReasons(): Promise<Readonly<Record<string, number>>>;
+}
+
 /** Health of one dependency (database, queue). */
 export interface ComponentHealth {
   readonly ok: boolean;
@@ -524,6 +643,7 @@ export interface Store {
   readonly batches: BatchesRepository;
   readonly maxxi: MaxxiRepository;
   readonly fingerprints: FingerprintsRepository;
+  readonly reviews: ReviewsRepository;
   /** Applies pending migrations (createDatabase does it unless told not to). */
   migrate(): Promise<void>;
   /** Runs `SELECT 1`; never throws. */

@@ -19,10 +19,18 @@ import { TASK_STATUSES, type Task, type TaskStatus } from '../../store/types.js'
 import { audit } from '../audit.js';
 import { SECURITY, type RouteContext } from '../context.js';
 import { principalOf, requireRole } from '../plugins/auth.js';
+import { loadVersionedReport, type ReportVersion } from '../review.js';
 import { actorOf } from '../principal.js';
 import { MAX_PRIORITY, MIN_PRIORITY, submitTask } from '../submissions.js';
 import { discardUploads, receiveUpload, removeUpload, type StoredUpload } from '../uploads.js';
 import { taskStatusSchema, taskStatusView } from '../views.js';
+
+/** `?version=machine` serves the machine result; the reviewed version is the default. */
+const versionQuery = {
+  type: 'object',
+  properties: { version: { type: 'string', enum: ['reviewed', 'machine'], default: 'reviewed' } },
+  additionalProperties: false,
+} as const;
 
 const taskIdParams = {
   type: 'object',
@@ -194,18 +202,16 @@ export async function loadTask(ctx: RouteContext, id: string): Promise<Task> {
   return t;
 }
 
-/** The report of a completed task, with `task_id` set to this task (cached results carry another). */
-export async function loadReport(ctx: RouteContext, task: Task): Promise<Report> {
-  if (task.status !== 'completed')
-    throw new SonoError('SONO_ERR_CONFLICT', {
-      detail: `task ${task.id} is ${task.status}${task.errorCode ? ` (${task.errorCode})` : ''}; results exist only for completed tasks`,
-    });
-  const r = task.resultId === null ? undefined : await ctx.store.results.get(task.resultId);
-  if (r === undefined)
-    throw new SonoError('SONO_ERR_INTERNAL', {
-      detail: `result of completed task ${task.id} is missing`,
-    });
-  return { ...(JSON.parse(r.reportJson) as Report), task_id: task.id };
+/**
+ * The report of a completed task, with `task_id` set to this task (cached results carry another):
+ * the reviewed version (corrections replayed) unless `version` is `machine`.
+ */
+export async function loadReport(
+  ctx: RouteContext,
+  task: Task,
+  version: ReportVersion = 'reviewed',
+): Promise<Report> {
+  return loadVersionedReport(ctx.store, task, version);
 }
 
 /** Built-in exports beside the registry's: the oai_dc record and the report itself. */
@@ -423,15 +429,17 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
     async (req) => taskStatusView(await loadTask(ctx, req.params.task_id)),
   );
 
-  app.get<{ Params: { task_id: string } }>(
+  app.get<{ Params: { task_id: string }; Querystring: { version?: ReportVersion } }>(
     '/api/v1/results/:task_id',
     {
       preHandler: viewer,
       schema: {
         tags: ['tasks'],
-        summary: 'The analysis report (docs/schema/report.schema.json)',
+        summary:
+          'The analysis report (docs/schema/report.schema.json), reviewed version by default',
         security: SECURITY,
         params: taskIdParams,
+        querystring: versionQuery,
         response: {
           200: {
             type: 'object',
@@ -442,7 +450,11 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
       },
     },
     async (req, reply) => {
-      const report = await loadReport(ctx, await loadTask(ctx, req.params.task_id));
+      const report = await loadReport(
+        ctx,
+        await loadTask(ctx, req.params.task_id),
+        req.query.version,
+      );
       // Already a plain JSON document: skip the response serializer.
       return reply.type('application/json').send(JSON.stringify(report));
     },
@@ -492,7 +504,10 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
     },
   );
 
-  app.get<{ Params: { task_id: string; export_id: string } }>(
+  app.get<{
+    Params: { task_id: string; export_id: string };
+    Querystring: { version?: ReportVersion };
+  }>(
     '/api/v1/results/:task_id/exports/:export_id',
     {
       preHandler: archivist,
@@ -500,6 +515,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
         tags: ['exports'],
         summary: 'One export (oai_dc XML, Dublin Core JSON, segments CSV, RTTM, WebVTT, …)',
         security: SECURITY,
+        querystring: versionQuery,
         params: {
           type: 'object',
           properties: {
@@ -513,7 +529,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
     },
     async (req, reply) => {
       const task = await loadTask(ctx, req.params.task_id);
-      const report = await loadReport(ctx, task);
+      const report = await loadReport(ctx, task, req.query.version);
       const ex = exportCatalogue(report).find((e) => e.id === req.params.export_id);
       if (ex === undefined)
         throw new SonoError('SONO_ERR_NOT_FOUND', {

@@ -23,7 +23,7 @@ import {
   toJson,
 } from './common.js';
 
-function toTask(r: Selectable<TasksTable>): Task {
+export function toTask(r: Selectable<TasksTable>): Task {
   return {
     id: r.id,
     batchId: r.batch_id,

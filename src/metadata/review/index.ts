@@ -1,0 +1,3 @@
+/** Reviewer corrections of reports and what needs a person (the review queue). */
+export * from './corrections.js';
+export * from './review-summary.js';
