@@ -79,6 +79,11 @@ export const ERROR_CODES = {
     httpStatus: 500,
     retryable: false,
   },
+  SONO_ERR_MODEL_CHECKSUM: {
+    message: 'Model {model} ({path}) has sha256 {actual}, expected {expected}',
+    httpStatus: 500,
+    retryable: false,
+  },
   SONO_ERR_ANALYZER_FAILED: {
     message: 'Analyzer {analyzer} failed: {detail}',
     httpStatus: 500,

@@ -14,12 +14,13 @@ import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import type { Readable } from 'node:stream';
-import { parseFile } from 'music-metadata';
 import { SonoError, toSonoError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { resolveFfmpeg } from './ffmpeg-path.js';
 import { Float32Reassembler } from './pcm-reassembler.js';
 import { describeNonAudio, sniffAudioFormat, SNIFF_HEAD_BYTES } from './sniff.js';
+import { readTags } from './tag-reader.js';
+import type { SniffResult } from './sniff.js';
 import type { DecodeOptions, DecodeResult, DecodeSession } from './types.js';
 
 /** Default sample rate of the analysis stream. */
@@ -303,13 +304,24 @@ function cancelled(detail: string): SonoError {
 /** Channel count from the container header (music-metadata), for framing the native stream. */
 async function readChannelCount(path: string): Promise<number | undefined> {
   try {
-    const mm = await parseFile(path, { duration: false, skipCovers: true });
+    const mm = await readTags(path, await sniffHead(path));
     const ch = mm.format.numberOfChannels;
     if (ch && ch > 0) return ch;
   } catch {
     // ffmpeg will report the real problem
   }
   return undefined;
+}
+
+async function sniffHead(path: string): Promise<SniffResult | null> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(SNIFF_HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return sniffAudioFormat(buf.subarray(0, bytesRead));
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Rules from ffmpeg's stderr to codes, first match wins. */

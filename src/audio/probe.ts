@@ -8,7 +8,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { parseFile } from 'music-metadata';
+import { basename } from 'node:path';
 import type { IAudioMetadata } from 'music-metadata';
 import { SonoError } from '../errors.js';
 import {
@@ -19,11 +19,22 @@ import {
   parseIxml,
   parseRiffInfo,
 } from './embedded-metadata.js';
+import { probeWithFfmpeg, reportCodecName } from './ffmpeg-probe.js';
 import { scanRiff } from './riff.js';
-import { describeNonAudio, id3v2Size, sniffAudioFormat, SNIFF_HEAD_BYTES } from './sniff.js';
+import { readTags } from './tag-reader.js';
+import {
+  describeNonAudio,
+  id3v2Size,
+  identifyContent,
+  sniffAudioFormat,
+  SNIFF_HEAD_BYTES,
+} from './sniff.js';
 import type { SniffResult } from './sniff.js';
 import { checkMpegStream, readOggDurationSec } from './stream-checks.js';
-import type { AudioInfo, CommonTags, EmbeddedMetadata, ProbeResult } from './types.js';
+import type { AudioInfo, CommonTags, EmbeddedMetadata, ProbeDamage, ProbeResult } from './types.js';
+
+/** A probe result before the content identity is attached. */
+type ProbeDraft = Omit<ProbeResult, 'content'>;
 
 export type { ProbeResult } from './types.js';
 
@@ -154,7 +165,7 @@ export async function probeFile(path: string, opts: ProbeOptions = {}): Promise<
           detail: `the ID3v2 header needs 10 bytes, the file has ${size}`,
         });
     }
-    let result: ProbeResult;
+    let result: ProbeDraft;
     if (
       sniffed &&
       (sniffed.format === 'wav' || sniffed.format === 'rf64' || sniffed.format === 'bw64')
@@ -166,7 +177,12 @@ export async function probeFile(path: string, opts: ProbeOptions = {}): Promise<
         path,
         detail: `the header declares ${formatDuration(result.audio_info.duration)} of audio, over the limit of ${formatDuration(maxDurationSec)}`,
       });
-    return result;
+    const content = identifyContent(basename(path), sniffed);
+    if (content.extension_mismatch)
+      result.warnings.push(
+        `the file is named .${content.extension} but holds ${content.format!.toUpperCase()} content; read as ${content.format!.toUpperCase()}`,
+      );
+    return { ...result, content };
   } finally {
     await fh.close();
   }
@@ -181,7 +197,7 @@ async function probeWave(
   fh: FileHandle,
   size: number,
   sniffed: SniffResult,
-): Promise<ProbeResult> {
+): Promise<ProbeDraft> {
   const scan = await scanRiff(fh, size, path);
   const warnings = [...scan.warnings];
   const { fmt, data } = scan;
@@ -197,10 +213,22 @@ async function probeWave(
       detail: `WAVE format tag 0x${fmt.formatTag.toString(16).padStart(4, '0')}${fmt.extensible ? ' (extensible sub-format)' : ''}`,
     });
   const available = size - data.offset;
-  if (data.declaredSize > available)
-    throw new SonoError('SONO_ERR_CORRUPT_HEADER', {
-      path,
+  let damage: ProbeDamage | undefined;
+  if (data.declaredSize > available) {
+    // A cut file: the audio that is there is analysed, the rest reported missing.
+    damage = {
+      kind: 'truncated',
       detail: `the data chunk declares ${data.declaredSize} bytes but only ${available} bytes follow it (file size ${size} bytes)`,
+      declared_bytes: data.declaredSize,
+      present_bytes: available,
+      ends_at_byte: size,
+    };
+    warnings.push(`truncated: ${damage.detail}`);
+  }
+  if (available <= 0 || data.size < fmt.blockAlign)
+    throw new SonoError('SONO_ERR_TRUNCATED', {
+      path,
+      detail: `the data chunk holds no complete sample frame (${Math.max(0, available)} bytes)`,
     });
   const pcmLike =
     fmt.formatTag === 0x0001 ||
@@ -213,7 +241,9 @@ async function probeWave(
       detail: 'fmt chunk with 0 bits per sample',
     });
   let durationSec: number;
-  if (pcmLike) durationSec = Math.floor(data.size / fmt.blockAlign) / fmt.sampleRateHz;
+  if (pcmLike)
+    durationSec =
+      Math.floor(Math.max(data.declaredSize, data.size) / fmt.blockAlign) / fmt.sampleRateHz;
   else if (scan.factSamples !== undefined) durationSec = scan.factSamples / fmt.sampleRateHz;
   else if (fmt.avgBytesPerSec > 0) durationSec = data.size / fmt.avgBytesPerSec;
   else {
@@ -230,7 +260,7 @@ async function probeWave(
   let mm: IAudioMetadata | undefined;
   if (scan.form === 'RIFF') {
     try {
-      mm = await parseFile(path, { duration: false, skipCovers: true });
+      mm = await readTags(path, sniffed);
     } catch (e) {
       warnings.push(`tag reader: ${(e as Error).message}`);
     }
@@ -274,6 +304,8 @@ async function probeWave(
     embedded,
     wav: { dataOffset: data.offset, dataSize: data.size },
     warnings,
+    ...(damage ? { damage } : {}),
+    header_reader: 'riff',
   };
 }
 
@@ -327,54 +359,99 @@ async function probeOther(
   size: number,
   head: Buffer,
   sniffed: SniffResult | null,
-): Promise<ProbeResult> {
+): Promise<ProbeDraft> {
   const warnings: string[] = [];
-  let mm: IAudioMetadata;
+  let mm: IAudioMetadata | undefined;
+  let tagError: SonoError | undefined;
   try {
-    mm = await parseFile(path, { duration: false, skipCovers: true });
+    mm = await readTags(path, sniffed);
   } catch (e) {
-    throw classifyTagReaderError(path, e, sniffed);
+    tagError = classifyTagReaderError(path, e, sniffed);
   }
-  const f = mm.format;
-  if (!sniffed && !f.container)
-    throw new SonoError('SONO_ERR_NOT_AUDIO', { path, detected: 'unrecognised content' });
-  if (!f.sampleRate || !f.numberOfChannels) {
+  const f = mm?.format;
+  if (mm && f && !sniffed && !f.container)
+    tagError = new SonoError('SONO_ERR_NOT_AUDIO', { path, detected: 'unrecognised content' });
+  if (!tagError && f && (!f.sampleRate || !f.numberOfChannels)) {
     // Containers that can hold video (MP4, Matroska, …) may simply have no audio track; an
     // audio-only container (FLAC, Ogg, AIFF, MP3) without stream parameters is a cut header.
-    if (f.hasVideo === true || !sniffed || sniffed.format === 'm4a')
-      throw new SonoError('SONO_ERR_NO_AUDIO_STREAM', { path });
-    throw new SonoError(size < 1024 * 1024 ? 'SONO_ERR_TRUNCATED' : 'SONO_ERR_CORRUPT_HEADER', {
-      path,
-      detail: `no stream parameters in the ${sniffed.format.toUpperCase()} header (file of ${size} bytes)`,
-    });
+    tagError =
+      f.hasVideo === true || !sniffed || sniffed.format === 'm4a'
+        ? new SonoError('SONO_ERR_NO_AUDIO_STREAM', { path })
+        : new SonoError(size < 1024 * 1024 ? 'SONO_ERR_TRUNCATED' : 'SONO_ERR_CORRUPT_HEADER', {
+            path,
+            detail: `no stream parameters in the ${sniffed.format.toUpperCase()} header (file of ${size} bytes)`,
+          });
   }
-  if (f.hasAudio === false) throw new SonoError('SONO_ERR_NO_AUDIO_STREAM', { path });
+  if (!tagError && f?.hasAudio === false)
+    tagError = new SonoError('SONO_ERR_NO_AUDIO_STREAM', { path });
+  if (tagError || !mm) return probeByFfmpeg(path, fh, size, head, sniffed, tagError!, mm);
+  return fromMusicMetadata(path, fh, size, head, sniffed, mm, warnings);
+}
+
+/** Truncation an MPEG or AIFF header shows: a cut last frame, fewer bytes than declared. */
+async function findHeaderDamage(
+  fh: FileHandle,
+  size: number,
+  head: Buffer,
+  sniffed: SniffResult | null,
+  container: string | undefined,
+  f: {
+    codec?: string;
+    numberOfSamples?: number;
+    bitsPerSample?: number;
+    numberOfChannels?: number;
+  },
+  warnings: string[],
+): Promise<ProbeDamage | undefined> {
   // An ID3v2 tag also precedes FLAC or ADTS AAC now and then: only MPEG audio gets this check.
-  if (sniffed?.format === 'mp3' && f.container === 'MPEG') {
+  if (sniffed?.format === 'mp3' && (container === undefined || container === 'MPEG')) {
     const check = await checkMpegStream(fh, size, id3v2Size(head));
     warnings.push(...check.warnings);
-    if (check.truncated)
-      throw new SonoError('SONO_ERR_TRUNCATED', { path, detail: check.truncated });
+    if (check.truncated) {
+      warnings.push(`truncated: ${check.truncated}`);
+      return {
+        kind: 'truncated',
+        detail: check.truncated,
+        ...(check.declaredBytes !== undefined ? { declared_bytes: check.declaredBytes } : {}),
+        ...(check.presentBytes !== undefined ? { present_bytes: check.presentBytes } : {}),
+        ends_at_byte: size,
+      };
+    }
   }
   if (
     sniffed?.format === 'aiff' &&
     /^PCM/i.test(f.codec ?? '') &&
     f.numberOfSamples &&
-    f.bitsPerSample
+    f.bitsPerSample &&
+    f.numberOfChannels
   ) {
     // Like a WAV data chunk: uncompressed AIFF must hold every sample frame its COMM declares.
     const declared = f.numberOfSamples * f.numberOfChannels * Math.ceil(f.bitsPerSample / 8);
-    if (declared > size)
-      throw new SonoError('SONO_ERR_CORRUPT_HEADER', {
-        path,
-        detail: `the AIFF header declares ${f.numberOfSamples} sample frames (${declared} bytes) but the file has only ${size} bytes`,
-      });
+    if (declared > size) {
+      const detail = `the AIFF header declares ${f.numberOfSamples} sample frames (${declared} bytes) but the file has only ${size} bytes`;
+      warnings.push(`truncated: ${detail}`);
+      return { kind: 'truncated', detail, declared_bytes: declared, ends_at_byte: size };
+    }
   }
+  return undefined;
+}
+
+async function fromMusicMetadata(
+  path: string,
+  fh: FileHandle,
+  size: number,
+  head: Buffer,
+  sniffed: SniffResult | null,
+  mm: IAudioMetadata,
+  warnings: string[],
+): Promise<ProbeDraft> {
+  const f = mm.format;
+  const damage = await findHeaderDamage(fh, size, head, sniffed, f.container, f, warnings);
   const container = normaliseContainer(f.container, sniffed);
   const codec = (f.codec ?? 'unknown').replace(/^Vorbis I$/, 'Vorbis');
   let durationSec = f.duration;
   if ((durationSec === undefined || durationSec <= 0) && container === 'Ogg') {
-    durationSec = (await readOggDurationSec(fh, size, codec, f.sampleRate)) ?? undefined;
+    durationSec = (await readOggDurationSec(fh, size, codec, f.sampleRate!)) ?? undefined;
   }
   if (durationSec === undefined || !Number.isFinite(durationSec) || durationSec <= 0) {
     if (f.bitrate && f.bitrate > 0) {
@@ -390,15 +467,7 @@ async function probeOther(
     if (!w.message.includes('\u0000')) warnings.push(`tag reader: ${w.message}`);
   }
   const lossless = f.lossless ?? LOSSLESS_CODECS.test(codec);
-  const embedded: EmbeddedMetadata = {
-    tag_types: f.tagTypes.map(String),
-    common: commonFromMusicMetadata(mm),
-    bext: null,
-    ixml: null,
-    ixml_fields: null,
-    riff_info: null,
-    ...nativeFromMusicMetadata(mm),
-  };
+  const embedded = embeddedOf(mm);
   const bitrate =
     f.bitrate && f.bitrate > 0
       ? Math.round(f.bitrate)
@@ -407,20 +476,113 @@ async function probeOther(
         : null;
   const audioInfo: AudioInfo = {
     duration: durationSec,
-    sample_rate: f.sampleRate,
-    channels: f.numberOfChannels,
+    sample_rate: f.sampleRate!,
+    channels: f.numberOfChannels!,
     bit_depth: lossless && f.bitsPerSample ? f.bitsPerSample : null,
     bitrate,
     container,
     codec,
     lossless,
-    // The container music-metadata found wins over the sniffed one (ID3 before FLAC/AAC).
-    mime_type:
-      MIME_BY_CONTAINER[container] ??
-      (container.startsWith('ADTS') ? 'audio/aac' : undefined) ??
-      sniffed?.mime ??
-      'application/octet-stream',
+    mime_type: mimeOf(container, sniffed),
     file_size_bytes: size,
   };
-  return { audio_info: audioInfo, embedded, warnings };
+  return draftOf(audioInfo, embedded, warnings, damage, 'music-metadata');
+}
+
+/** Embedded metadata of a non-RIFF file from music-metadata (empty when it could not read it). */
+function embeddedOf(mm: IAudioMetadata | undefined): EmbeddedMetadata {
+  return {
+    tag_types: mm ? mm.format.tagTypes.map(String) : [],
+    common: mm ? commonFromMusicMetadata(mm) : {},
+    bext: null,
+    ixml: null,
+    ixml_fields: null,
+    riff_info: null,
+    ...(mm ? nativeFromMusicMetadata(mm) : { id3: null, vorbis: null, other: {} }),
+  };
+}
+
+function draftOf(
+  audioInfo: AudioInfo,
+  embedded: EmbeddedMetadata,
+  warnings: string[],
+  damage: ProbeDamage | undefined,
+  reader: ProbeResult['header_reader'],
+): ProbeDraft {
+  return {
+    audio_info: audioInfo,
+    embedded,
+    warnings,
+    ...(damage ? { damage } : {}),
+    header_reader: reader,
+  };
+}
+
+/** The container music-metadata or ffmpeg found wins over the sniffed one (ID3 before FLAC/AAC). */
+function mimeOf(container: string, sniffed: SniffResult | null): string {
+  return (
+    MIME_BY_CONTAINER[container] ??
+    (container.startsWith('ADTS') ? 'audio/aac' : undefined) ??
+    sniffed?.mime ??
+    'application/octet-stream'
+  );
+}
+
+/** ffmpeg demuxer names → the container names music-metadata reports. */
+const CONTAINER_BY_DEMUXER: Readonly<Record<string, string>> = {
+  mp3: 'MPEG',
+  flac: 'FLAC',
+  ogg: 'Ogg',
+  aiff: 'AIFF',
+  wav: 'WAVE',
+  aac: 'ADTS',
+  'mov,mp4,m4a,3gp,3g2,mj2': 'MPEG-4',
+  'matroska,webm': 'Matroska',
+  asf: 'ASF',
+  wv: 'WavPack',
+  ape: "Monkey's Audio",
+};
+
+/**
+ * music-metadata could not read the header: ask ffmpeg's demuxer. What it can open is analysed
+ * (with the tag reader's complaint as a warning); when it cannot either, the tag reader's coded
+ * error stands.
+ */
+async function probeByFfmpeg(
+  path: string,
+  fh: FileHandle,
+  size: number,
+  head: Buffer,
+  sniffed: SniffResult | null,
+  tagError: SonoError,
+  mm: IAudioMetadata | undefined,
+): Promise<ProbeDraft> {
+  // Unknown bytes: ffmpeg opens images and text as "video"; only an audio stream counts.
+  const info = await probeWithFfmpeg(path);
+  if (!info) throw tagError;
+  const warnings = [`header read by ffmpeg: the tag reader failed (${tagError.message})`];
+  const container = CONTAINER_BY_DEMUXER[info.demuxer] ?? info.demuxer;
+  let codec = reportCodecName(info.codec);
+  if (info.codec === 'mp3' && info.sampleRateHz < 32000)
+    codec = info.sampleRateHz <= 12000 ? 'MPEG 2.5 Layer 3' : 'MPEG 2 Layer 3';
+  const damage = await findHeaderDamage(fh, size, head, sniffed, undefined, {}, warnings);
+  let durationSec = info.durationSec ?? 0;
+  if (durationSec <= 0 && container === 'Ogg')
+    durationSec = (await readOggDurationSec(fh, size, codec, info.sampleRateHz)) ?? 0;
+  if (durationSec <= 0) warnings.push('duration unknown from the header');
+  const lossless = LOSSLESS_CODECS.test(codec) || codec === 'IEEE_FLOAT';
+  const embedded = embeddedOf(mm);
+  const audioInfo: AudioInfo = {
+    duration: durationSec,
+    sample_rate: info.sampleRateHz,
+    channels: info.channels,
+    bit_depth: info.bitDepth,
+    bitrate: info.bitrate ?? (durationSec > 0 ? Math.round((size * 8) / durationSec) : null),
+    container,
+    codec,
+    lossless,
+    mime_type: mimeOf(container, sniffed),
+    file_size_bytes: size,
+  };
+  return draftOf(audioInfo, embedded, warnings, damage, 'ffmpeg');
 }

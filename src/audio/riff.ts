@@ -169,9 +169,11 @@ export async function scanRiff(fh: FileHandle, fileSize: number, path: string): 
           detail: `the data chunk declares ${size} bytes, which no real recording has`,
         });
       let effective = size;
-      if (form === 'RIFF' && size32 === 0xffffffff && available < size) {
-        // Streaming writers put 0xFFFFFFFF when the length is unknown; take what the file holds.
-        warnings.push('data chunk size is the 0xFFFFFFFF placeholder; using the file length');
+      if (form === 'RIFF' && (size32 === 0xffffffff || size32 === 0x7fffffff) && available < size) {
+        // Streaming writers put 0xFFFFFFFF (or INT32_MAX, signed writers) when the length is
+        // unknown; take what the file holds.
+        const placeholder = size32 === 0xffffffff ? '0xFFFFFFFF' : '0x7FFFFFFF';
+        warnings.push(`data chunk size is the ${placeholder} placeholder; using the file length`);
         effective = available;
       }
       data ??= {

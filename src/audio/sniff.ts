@@ -151,3 +151,63 @@ function isText(head: Buffer): boolean {
   }
   return true;
 }
+
+/** Container family of an audio file extension (lower case, no dot); null when not an audio one. */
+const EXTENSION_FAMILY: Readonly<Record<string, string>> = {
+  wav: 'wav',
+  wave: 'wav',
+  bwf: 'wav',
+  rf64: 'wav',
+  bw64: 'wav',
+  flac: 'flac',
+  mp3: 'mp3',
+  mp2: 'mp3',
+  mpga: 'mp3',
+  ogg: 'ogg',
+  oga: 'ogg',
+  opus: 'ogg',
+  spx: 'ogg',
+  aif: 'aiff',
+  aiff: 'aiff',
+  aifc: 'aiff',
+  m4a: 'm4a',
+  m4b: 'm4a',
+  mp4: 'm4a',
+  '3gp': 'm4a',
+  aac: 'aac',
+  wma: 'asf',
+  mka: 'matroska',
+  webm: 'matroska',
+  wv: 'wavpack',
+};
+
+/** The family a sniffed format belongs to (RF64 and BW64 are WAV files). */
+export function formatFamily(format: SniffedFormat): string {
+  return format === 'rf64' || format === 'bw64' ? 'wav' : format;
+}
+
+/**
+ * Compares the name of a file with its sniffed content: `extension_mismatch` is true when the
+ * extension names an audio format of another family than the bytes hold.
+ */
+export function identifyContent(
+  fileName: string,
+  sniffed: SniffResult | null,
+): {
+  format: string | null;
+  extension: string | null;
+  extension_format: string | null;
+  extension_mismatch: boolean;
+} {
+  const dot = fileName.lastIndexOf('.');
+  const extension =
+    dot > 0 && dot < fileName.length - 1 ? fileName.slice(dot + 1).toLowerCase() : null;
+  const extensionFormat = extension ? (EXTENSION_FAMILY[extension] ?? null) : null;
+  const format = sniffed ? formatFamily(sniffed.format) : null;
+  return {
+    format,
+    extension,
+    extension_format: extensionFormat,
+    extension_mismatch: format !== null && extensionFormat !== null && format !== extensionFormat,
+  };
+}

@@ -113,6 +113,10 @@ export interface MpegCheck {
   readonly truncated?: string;
   /** Offset of the first audio frame (after any ID3v2 tag and junk). */
   readonly firstFrameOffset?: number;
+  /** Audio bytes a Xing/Info/VBRI header declares (when it does). */
+  readonly declaredBytes?: number;
+  /** Audio bytes present (first frame to the end, trailing tags excluded). */
+  readonly presentBytes?: number;
   readonly warnings: string[];
 }
 
@@ -187,6 +191,8 @@ export async function checkMpegStream(
       return {
         truncated: `the MPEG audio stream has ${present} of the ${declaredBytes} bytes its ${tagName} header declares (${pct} % missing)`,
         firstFrameOffset,
+        declaredBytes,
+        presentBytes: present,
         warnings,
       };
     }

@@ -153,6 +153,36 @@ export interface ProbeResult {
   /** WAV/BWF/RF64 only: where the audio data lies (for fixity's audio_data_md5). */
   readonly wav?: { readonly dataOffset: number; readonly dataSize: number };
   readonly warnings: string[];
+  /** What the bytes are and what the name says (content decides; a disagreement is reported). */
+  readonly content: ContentIdentity;
+  /** Set when the headers show audio missing (a cut file); the file is still decoded. */
+  readonly damage?: ProbeDamage;
+  /** Which reader produced the stream parameters: music-metadata / the RIFF walker, or ffmpeg. */
+  readonly header_reader: 'music-metadata' | 'riff' | 'ffmpeg';
+}
+
+/** The container identified from the file's bytes against the one its extension names. */
+export interface ContentIdentity {
+  /** Container family sniffed from the magic bytes (`wav`, `flac`, `mp3`, `ogg`, `aiff`, `m4a` …); null when unknown. */
+  readonly format: string | null;
+  /** The file name's extension, lower case without the dot; null when there is none. */
+  readonly extension: string | null;
+  /** Container family the extension stands for; null when the extension is not an audio one. */
+  readonly extension_format: string | null;
+  /** True when both are known and differ. */
+  readonly extension_mismatch: boolean;
+}
+
+/** Missing audio seen in the headers, before decoding. */
+export interface ProbeDamage {
+  readonly kind: 'truncated' | 'damaged';
+  readonly detail: string;
+  /** Bytes of audio data the header declares, when it declares them. */
+  readonly declared_bytes?: number;
+  /** Bytes of audio data present. */
+  readonly present_bytes?: number;
+  /** Byte offset where the audio data stops (the end of the file for a cut file). */
+  readonly ends_at_byte?: number;
 }
 
 /** File fixity: whole-file digests and, for WAV family files, the MD5 of the data chunk only. */

@@ -37,6 +37,8 @@ export interface MaxxiIntegrationOptions {
   readonly logger: MaxxiLogger;
   /** Webhook retry timing (tests use small values). */
   readonly webhook?: { readonly baseDelayMs?: number; readonly timeoutMs?: number };
+  /** Called after every webhook attempt with its outcome (metrics). */
+  readonly onDeliveryAttempt?: (state: 'delivered' | 'retrying' | 'failed') => void;
 }
 
 export const WEBHOOK_EVENT = 'task.completed';
@@ -83,6 +85,7 @@ export function createMaxxiIntegration(opts: MaxxiIntegrationOptions): MaxxiInte
       onAttempt: async (a) => {
         attempts++;
         const state = a.ok ? 'delivered' : a.nextAttemptAt !== null ? 'retrying' : 'failed';
+        opts.onDeliveryAttempt?.(state);
         const log = a.ok ? logger.info : state === 'failed' ? logger.error : logger.warn;
         log.call(
           logger,

@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { SonoError } from '../errors.js';
 import { applicableExporters } from '../metadata/exports/index.js';
 import { renderOaiDc } from '../metadata/oai-dc.js';
-import type { Report } from '../pipeline/report.js';
+import type { Report } from '../report/index.js';
 
 /** Version of the package layout and manifest (semver); see docs/schema/maxxi-manifest.schema.json. */
 export const MAXXI_PACKAGE_VERSION = '1.0.0';

@@ -8,7 +8,7 @@ import type {
   DublinCoreRecord,
   MetadataGenerationSection,
   Report,
-} from '../pipeline/report.js';
+} from '../report/index.js';
 
 /** Name and version written into `metadata_generation.analyzer`. */
 export const METADATA_GENERATOR = Object.freeze({ name: 'dublin-core', version: '1.0.0' });

@@ -3,7 +3,7 @@
  * harvester reads). Simple DC has no `extent` element: the duration goes into `dc:format`, as
  * the DCMI guidance for simple DC suggests.
  */
-import type { DublinCoreRecord } from '../pipeline/report.js';
+import type { DublinCoreRecord } from '../report/index.js';
 
 export const OAI_DC_NS = 'http://www.openarchives.org/OAI/2.0/oai_dc/';
 export const DC_NS = 'http://purl.org/dc/elements/1.1/';

@@ -16,7 +16,8 @@ import type {
 import { Framer, framerKey, type Frame, type FramerConfig } from '../analysis/frames.js';
 import { startDecode } from '../audio/decode.js';
 import { computeFixity } from '../audio/fixity.js';
-import { probeFile } from '../audio/probe.js';
+import { probeFile, type ProbeOptions, type ProbeResult } from '../audio/probe.js';
+import type { AudioInfo, DecodeResult, Fixity } from '../audio/types.js';
 import { SonoError, toSonoError, type ErrorCode, type ErrorDetails } from '../errors.js';
 import { buildMetadataGeneration } from '../metadata/dublin-core.js';
 import {
@@ -105,39 +106,87 @@ function checkAbort(signal: AbortSignal | undefined): void {
 
 /**
  * Analyses one file and returns its report. Throws a SonoError when the file itself cannot be
- * analysed (not audio, truncated, decode failure, cancelled…).
+ * analysed (not audio, nothing decodable, cancelled…).
+ *
+ * The path of a recording: probe → plan the stages → wire the shared framers → one streaming
+ * decode → finish every analyzer → assemble the report (fixity ran beside the decode).
  */
 export async function analyzeFile(path: string, params: AnalyzeFileParams = {}): Promise<Report> {
-  const processingType = params.processingType ?? 'comprehensive';
-  const options: AnalyzeOptions = params.options ?? {};
-  const profile = options.profile ?? DEFAULT_PROFILE;
-  const startedAt = new Date();
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const absPath = resolve(path);
+  const run = beginRun(path, params);
   checkAbort(params.signal);
-
-  const probe = await probeFile(absPath, {
-    ...(params.limits?.maxFileSizeBytes !== undefined
-      ? { maxFileSizeBytes: params.limits.maxFileSizeBytes }
-      : {}),
-    ...(params.limits?.maxDurationSec !== undefined
-      ? { maxDurationSec: params.limits.maxDurationSec }
-      : {}),
-  });
+  const probe = await probeFile(run.absPath, probeLimits(params.limits));
   checkAbort(params.signal);
-  const audioInfo = probe.audio_info;
-  const warnings: string[] = [...probe.warnings];
-
   // Fixity reads the file on its own stream while ffmpeg decodes it.
-  const fixityPromise = computeFixity(absPath, probe.wav);
-  fixityPromise.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
+  const fixity = computeFixity(run.absPath, probe.wav);
+  fixity.catch(() => undefined); // awaited in assembleReport; no unhandled rejection meanwhile
 
-  const ctx: AnalyzerContext = { audioInfo, analysisRateHz: ANALYSIS_RATE_HZ, options };
+  const plan = planStages(probe.audio_info, run, params);
+  for (const slot of plan.slots) {
+    const start = slot.analyzer.start?.bind(slot.analyzer);
+    if (start) await runAwait(slot, () => start(plan.ctx));
+  }
+  const wiring = wireFramers(plan.slots);
+  const decoded = await streamDecode(run.absPath, probe, wiring, params);
+  const sections = await finishSections(plan, decoded, params.signal);
+  params.onProgress?.({
+    processedSec: decoded.decodedDurationSec,
+    durationSec: probe.audio_info.duration || decoded.decodedDurationSec,
+  });
+  return assembleReport(run, probe, plan, wiring, decoded, sections, await settleFixity(fixity));
+}
+
+/** What is fixed at the start of a run. */
+interface RunStart {
+  readonly absPath: string;
+  readonly processingType: ProcessingType;
+  readonly options: AnalyzeOptions;
+  readonly startedAt: Date;
+  readonly t0: number;
+  readonly cpu0: NodeJS.CpuUsage;
+  readonly taskId?: string;
+}
+
+function beginRun(path: string, params: AnalyzeFileParams): RunStart {
+  return {
+    absPath: resolve(path),
+    processingType: params.processingType ?? 'comprehensive',
+    options: params.options ?? {},
+    startedAt: new Date(),
+    t0: performance.now(),
+    cpu0: process.cpuUsage(),
+    ...(params.taskId !== undefined ? { taskId: params.taskId } : {}),
+  };
+}
+
+function probeLimits(limits: AnalyzeFileParams['limits']): ProbeOptions {
+  return {
+    ...(limits?.maxFileSizeBytes !== undefined
+      ? { maxFileSizeBytes: limits.maxFileSizeBytes }
+      : {}),
+    ...(limits?.maxDurationSec !== undefined ? { maxDurationSec: limits.maxDurationSec } : {}),
+  };
+}
+
+/** The stages that run, their analyzers, and the stages whose factory threw. */
+interface StagePlan {
+  readonly processingType: ProcessingType;
+  readonly ctx: AnalyzerContext;
+  readonly registry: readonly Stage[];
+  readonly stages: readonly Stage[];
+  readonly slots: Slot[];
+  readonly stageFailures: ReadonlyMap<Stage, SonoError>;
+}
+
+function planStages(audioInfo: AudioInfo, run: RunStart, params: AnalyzeFileParams): StagePlan {
+  const ctx: AnalyzerContext = {
+    audioInfo,
+    analysisRateHz: ANALYSIS_RATE_HZ,
+    options: run.options,
+  };
   const registry = params.stages ?? STAGES;
   const stages = params.stages
-    ? registry.filter((s) => s.types.includes(processingType))
-    : stagesFor(processingType);
+    ? registry.filter((s) => s.types.includes(run.processingType))
+    : stagesFor(run.processingType);
   const slots: Slot[] = [];
   const stageFailures = new Map<Stage, SonoError>();
   for (const stage of stages) {
@@ -155,44 +204,43 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
       );
     }
   }
+  return { processingType: run.processingType, ctx, registry, stages, slots, stageFailures };
+}
 
-  const run = (slot: Slot, fn: () => void): void => {
-    if (slot.error) return;
-    const t = performance.now();
-    try {
-      fn();
-    } catch (e) {
-      slot.error = analyzerError(slot, e);
-    }
-    slot.cpuMs += performance.now() - t;
-  };
-  const runAsync = async (slot: Slot, fn: () => void | Promise<void>): Promise<void> => {
-    if (slot.error) return;
-    const t = performance.now();
-    try {
-      const r = fn();
-      if (r instanceof Promise) {
-        // The pipeline waits for the analyzer here (e.g. ONNX inference on its own thread), so
-        // the awaited time is this analyzer's cost too.
-        await r.catch((e: unknown) => {
-          slot.error = analyzerError(slot, e);
-        });
-        slot.cpuMs += performance.now() - t;
-        return;
-      }
-    } catch (e) {
-      slot.error = analyzerError(slot, e);
-    }
-    slot.cpuMs += performance.now() - t;
-  };
-
-  for (const slot of slots) {
-    const start = slot.analyzer.start?.bind(slot.analyzer);
-    if (start) await runAsync(slot, () => start(ctx));
+/** Runs a synchronous analyzer callback, timing it; a throw fails that analyzer only. */
+function runSync(slot: Slot, fn: () => void): void {
+  if (slot.error) return;
+  const t = performance.now();
+  try {
+    fn();
+  } catch (e) {
+    slot.error = analyzerError(slot, e);
   }
+  slot.cpuMs += performance.now() - t;
+}
 
-  // One Framer per distinct config, each dispatching to the analyzers that asked for it.
-  let framingMs = 0;
+/** Like runSync for callbacks that may return a promise (awaited: its time is the analyzer's). */
+async function runAwait(slot: Slot, fn: () => void | Promise<void>): Promise<void> {
+  if (slot.error) return;
+  const t = performance.now();
+  try {
+    await fn();
+  } catch (e) {
+    slot.error = analyzerError(slot, e);
+  }
+  slot.cpuMs += performance.now() - t;
+}
+
+/** Who reads what from the decode: framers (one per distinct config), samples, native stream. */
+interface Wiring {
+  readonly framers: readonly { readonly framer: Framer; readonly readers: readonly Slot[] }[];
+  readonly sampleReaders: readonly Slot[];
+  readonly nativeReaders: readonly Slot[];
+  /** Time spent framing (FFT, mel …) outside the analyzers' own callbacks, ms. */
+  framingMs: number;
+}
+
+function wireFramers(slots: readonly Slot[]): Wiring {
   const framers = new Map<string, { framer: Framer; readers: Slot[] }>();
   for (const slot of slots) {
     for (const cfg of slot.analyzer.frameConfigs ?? []) {
@@ -210,7 +258,7 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
         const dispatch = (frame: Frame): void => {
           for (const r of readers) {
             const onFrame = r.analyzer.onFrame;
-            if (onFrame) run(r, () => onFrame.call(r.analyzer, frame));
+            if (onFrame) runSync(r, () => onFrame.call(r.analyzer, frame));
           }
         };
         entry = { framer: new Framer(cfg as FramerConfig, dispatch), readers };
@@ -219,22 +267,45 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
       if (!entry.readers.includes(slot)) entry.readers.push(slot);
     }
   }
-  const framerList = [...framers.values()];
-  const sampleReaders = slots.filter((s) => s.analyzer.onSamples);
-  const nativeReaders = slots.filter((s) => s.analyzer.onNative);
-  const wantsNative = nativeReaders.length > 0;
+  return {
+    framers: [...framers.values()],
+    sampleReaders: slots.filter((s) => s.analyzer.onSamples),
+    nativeReaders: slots.filter((s) => s.analyzer.onNative),
+    framingMs: 0,
+  };
+}
 
+/** Runs `step` on every framer, adding its time minus the analyzers' callbacks to framingMs. */
+function timeFraming(wiring: Wiring, step: (framer: Framer) => void): void {
+  for (const f of wiring.framers) {
+    const before = f.readers.reduce((n, r) => n + r.cpuMs, 0);
+    const t = performance.now();
+    step(f.framer);
+    const inAnalyzers = f.readers.reduce((n, r) => n + r.cpuMs, 0) - before;
+    wiring.framingMs += performance.now() - t - inAnalyzers;
+  }
+}
+
+/** The one decode pass: analysis blocks to samples readers and framers, native to QC. */
+async function streamDecode(
+  absPath: string,
+  probe: ProbeResult,
+  wiring: Wiring,
+  params: AnalyzeFileParams,
+): Promise<DecodeResult> {
+  const audioInfo = probe.audio_info;
+  const { nativeReaders, sampleReaders } = wiring;
   const session = startDecode(absPath, {
     analysisRateHz: ANALYSIS_RATE_HZ,
     nativeChannels: audioInfo.channels,
     nativeRateHz: audioInfo.sample_rate,
     ...(params.signal ? { signal: params.signal } : {}),
-    ...(wantsNative
+    ...(nativeReaders.length > 0
       ? {
           onNative: (interleaved: Float32Array, channels: number) => {
             for (const s of nativeReaders) {
               const onNative = s.analyzer.onNative;
-              if (onNative) run(s, () => onNative.call(s.analyzer, interleaved, channels));
+              if (onNative) runSync(s, () => onNative.call(s.analyzer, interleaved, channels));
             }
           },
         }
@@ -251,22 +322,13 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
       samplesSeen += block.length;
       for (const s of sampleReaders) {
         const onSamples = s.analyzer.onSamples;
-        if (onSamples) await runAsync(s, () => onSamples.call(s.analyzer, block, start));
+        if (onSamples) await runAwait(s, () => onSamples.call(s.analyzer, block, start));
       }
-      const tf = performance.now();
-      let inAnalyzers = 0;
-      for (const f of framerList) {
-        const before = f.readers.reduce((n, r) => n + r.cpuMs, 0);
-        f.framer.push(block);
-        inAnalyzers += f.readers.reduce((n, r) => n + r.cpuMs, 0) - before;
-      }
-      framingMs += performance.now() - tf - inAnalyzers;
-      if (params.onProgress) {
-        const now = performance.now();
-        if (now - lastProgress >= 250) {
-          lastProgress = now;
-          params.onProgress({ processedSec: samplesSeen / ANALYSIS_RATE_HZ, durationSec });
-        }
+      timeFraming(wiring, (framer) => framer.push(block));
+      const now = performance.now();
+      if (params.onProgress && now - lastProgress >= 250) {
+        lastProgress = now;
+        params.onProgress({ processedSec: samplesSeen / ANALYSIS_RATE_HZ, durationSec });
       }
     }
   } catch (e) {
@@ -278,50 +340,41 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
   }
   const decoded = await session.done;
   checkAbort(params.signal);
-  for (const f of framerList) {
-    const before = f.readers.reduce((n, r) => n + r.cpuMs, 0);
-    const tf = performance.now();
-    f.framer.flush();
-    framingMs += performance.now() - tf - (f.readers.reduce((n, r) => n + r.cpuMs, 0) - before);
-  }
-  for (const w of decoded.warnings) if (!warnings.includes(w)) warnings.push(w);
-  const decodedDurationSec = decoded.decodedDurationSec;
-  if (decodedDurationSec === 0) {
+  timeFraming(wiring, (framer) => framer.flush());
+  if (decoded.decodedDurationSec === 0) {
     throw new SonoError('SONO_ERR_DECODE_FAILED', {
       detail: `no audio samples could be decoded from ${basename(absPath)}`,
     });
   }
-  if (audioInfo.duration > 0 && Math.abs(audioInfo.duration - decodedDurationSec) > 1) {
-    warnings.push(
-      `declared duration ${audioInfo.duration.toFixed(3)} s differs from decoded duration ` +
-        `${decodedDurationSec.toFixed(3)} s`,
-    );
-  }
+  return decoded;
+}
 
-  // finish() in stage order; each may read the sections finished before it.
+/** finish() in stage order (each may read the sections before it), then not_run/failed fillers. */
+async function finishSections(
+  plan: StagePlan,
+  decoded: DecodeResult,
+  signal: AbortSignal | undefined,
+): Promise<Record<string, unknown>> {
   const sections: Record<string, unknown> = {};
   const finishCtx: FinishContext = {
-    ...ctx,
-    durationSec: decodedDurationSec,
+    ...plan.ctx,
+    durationSec: decoded.decodedDurationSec,
     sections,
   };
-  for (const slot of slots) {
-    checkAbort(params.signal);
-    if (slot.error) {
-      sections[slot.analyzer.section] = failedSection(slot, slot.error);
-      continue;
+  for (const slot of plan.slots) {
+    checkAbort(signal);
+    if (!slot.error) {
+      const t = performance.now();
+      try {
+        sections[slot.analyzer.section] = await slot.analyzer.finish(finishCtx);
+      } catch (e) {
+        slot.error = analyzerError(slot, e);
+      }
+      slot.cpuMs += performance.now() - t;
     }
-    const t = performance.now();
-    try {
-      const section = await slot.analyzer.finish(finishCtx);
-      sections[slot.analyzer.section] = section;
-    } catch (e) {
-      slot.error = analyzerError(slot, e);
-      sections[slot.analyzer.section] = failedSection(slot, slot.error);
-    }
-    slot.cpuMs += performance.now() - t;
+    if (slot.error) sections[slot.analyzer.section] = failedSection(slot, slot.error);
   }
-  for (const [stage, err] of stageFailures) {
+  for (const [stage, err] of plan.stageFailures) {
     for (const name of stage.sections) {
       sections[name] ??= {
         status: 'failed',
@@ -330,25 +383,27 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
       };
     }
   }
-  for (const stage of stages) {
+  for (const stage of plan.stages) {
     for (const name of stage.sections) {
       sections[name] ??= { status: 'not_run', reason: `stage ${stage.id} produced no ${name}` };
     }
   }
-  for (const stage of registry) {
-    if (stages.includes(stage)) continue;
+  for (const stage of plan.registry) {
+    if (plan.stages.includes(stage)) continue;
     for (const name of stage.sections) {
       sections[name] ??= {
         status: 'not_run',
-        reason: `stage ${stage.id} is not part of processing type ${processingType}`,
+        reason: `stage ${stage.id} is not part of processing type ${plan.processingType}`,
       };
     }
   }
+  return sections;
+}
 
-  let fixity: FixitySection;
+async function settleFixity(fixity: Promise<Fixity>): Promise<FixitySection> {
   try {
-    const fx = await fixityPromise;
-    fixity = {
+    const fx = await fixity;
+    return {
       status: 'ok',
       md5: fx.md5,
       sha256: fx.sha256,
@@ -357,13 +412,33 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
     };
   } catch (e) {
     const err = toSonoError(e);
-    fixity = {
+    return {
       status: 'failed',
       reason: err.message,
       error: { code: err.code, message: err.message },
     };
   }
+}
 
+function assembleReport(
+  run: RunStart,
+  probe: ProbeResult,
+  plan: StagePlan,
+  wiring: Wiring,
+  decoded: DecodeResult,
+  sections: Record<string, unknown>,
+  fixity: FixitySection,
+): Report {
+  const audioInfo = probe.audio_info;
+  const decodedDurationSec = decoded.decodedDurationSec;
+  const warnings: string[] = [...probe.warnings];
+  for (const w of decoded.warnings) if (!warnings.includes(w)) warnings.push(w);
+  if (audioInfo.duration > 0 && Math.abs(audioInfo.duration - decodedDurationSec) > 1) {
+    warnings.push(
+      `declared duration ${audioInfo.duration.toFixed(3)} s differs from decoded duration ` +
+        `${decodedDurationSec.toFixed(3)} s`,
+    );
+  }
   const technical: TechnicalMetadataSection = {
     status: 'ok',
     container: audioInfo.container,
@@ -394,34 +469,34 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
   // Sections of stages registered under names outside the core list are kept too.
   for (const [name, value] of Object.entries(sections)) results[name] ??= value;
 
-  const timings: AnalyzerTiming[] = slots.map((s) => ({
+  const timings: AnalyzerTiming[] = plan.slots.map((s) => ({
     name: s.analyzer.name,
     version: s.analyzer.version,
     section: s.analyzer.section,
     stage: s.stage,
     cpu_ms: Math.round(s.cpuMs * 10) / 10,
   }));
-  params.onProgress?.({
-    processedSec: decodedDurationSec,
-    durationSec: durationSec || decodedDurationSec,
-  });
-  const cpu = process.cpuUsage(cpu0);
+  const cpu = process.cpuUsage(run.cpu0);
   const draft: Report = {
     schema_version: SCHEMA_VERSION,
     generator: { name: 'sonoteca', version: generatorVersion() },
-    ...(params.taskId !== undefined ? { task_id: params.taskId } : {}),
+    ...(run.taskId !== undefined ? { task_id: run.taskId } : {}),
     created_at: new Date().toISOString(),
-    source: { path: absPath, file_name: basename(absPath), size_bytes: audioInfo.file_size_bytes },
+    source: {
+      path: run.absPath,
+      file_name: basename(run.absPath),
+      size_bytes: audioInfo.file_size_bytes,
+    },
     audio_info: { ...audioInfo, decoded_duration: decodedDurationSec },
     processing: {
-      processing_type: processingType,
-      profile,
-      started_at: startedAt.toISOString(),
-      duration_sec: Math.round(performance.now() - t0) / 1000,
-      stages: stages.map((s) => s.id),
+      processing_type: run.processingType,
+      profile: run.options.profile ?? DEFAULT_PROFILE,
+      started_at: run.startedAt.toISOString(),
+      duration_sec: Math.round(performance.now() - run.t0) / 1000,
+      stages: plan.stages.map((s) => s.id),
       analyzers: timings,
-      framing_ms: Math.round(framingMs * 10) / 10,
-      native_stream: wantsNative,
+      framing_ms: Math.round(wiring.framingMs * 10) / 10,
+      native_stream: wiring.nativeReaders.length > 0,
       process_cpu_ms: Math.round((cpu.user + cpu.system) / 100) / 10,
     },
     results: results as unknown as ReportResults,

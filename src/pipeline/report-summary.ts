@@ -2,7 +2,7 @@
  * The few headline numbers of a report that summaries show (CLI table, batch summary, service
  * listings), read defensively: absent when the section did not run.
  */
-import type { Report } from './report.js';
+import type { Report } from '../report/index.js';
 
 export interface ReportHeadline {
   readonly durationSec: number;

@@ -4,6 +4,7 @@
  * everything before heritage classification).
  */
 import type { AnalyzerFactory } from '../analysis/analyzer.js';
+import { createSpeechConsistencyStage } from '../analysis/consistency/index.js';
 import { createDiarizationAnalyzers } from '../analysis/diarization/index.js';
 import { createHeritageAnalyzers } from '../analysis/heritage/index.js';
 import { createInstrumentationAnalyzers } from '../analysis/instrumentation/index.js';
@@ -11,15 +12,11 @@ import { createMusicAnalyzers } from '../analysis/music/index.js';
 import { createQualityControlStage } from '../analysis/quality-control/index.js';
 import { createSegmentationStage } from '../analysis/segmentation/index.js';
 import { createVoiceActivityStage } from '../analysis/voice-activity/index.js';
+import { createWaveformStage } from '../analysis/waveform/index.js';
 
-export type ProcessingType = 'comprehensive' | 'technical' | 'speech' | 'music';
+import type { ProcessingType } from '../report/processing-type.js';
 
-export const PROCESSING_TYPES: readonly ProcessingType[] = [
-  'comprehensive',
-  'technical',
-  'speech',
-  'music',
-];
+export { PROCESSING_TYPES, type ProcessingType } from '../report/processing-type.js';
 
 export interface Stage {
   readonly id: string;
@@ -33,9 +30,10 @@ export interface Stage {
 /**
  * Stages in run order:
  * 1. technical QC (quality_control)
- * 2. speech side (voice_activity, segmentation, speaker_recognition)
+ * 2. speech side (voice_activity, segmentation reconciled with it, speaker_recognition)
  * 3. music side (music_analysis, instrumentation)
  * 4. heritage classification (heritage_classification)
+ * 5. waveform peaks and spectrogram for viewers (waveform)
  */
 export const STAGES: readonly Stage[] = [
   {
@@ -56,6 +54,14 @@ export const STAGES: readonly Stage[] = [
     sections: ['segmentation'],
     types: ['comprehensive', 'speech', 'music'],
     create: createSegmentationStage,
+  },
+  {
+    // Refills segmentation so that its speech agrees with voice_activity (one source of truth);
+    // every later stage reads the reconciled segmentation.
+    id: 'speech-consistency',
+    sections: ['segmentation'],
+    types: ['comprehensive', 'speech', 'music'],
+    create: createSpeechConsistencyStage,
   },
   {
     // Reads voice_activity in finish(): keep it after the voice-activity and segmentation stages.
@@ -81,6 +87,13 @@ export const STAGES: readonly Stage[] = [
     sections: ['heritage_classification'],
     types: ['comprehensive', 'music'],
     create: createHeritageAnalyzers,
+  },
+  {
+    // Peaks and a coarse spectrogram so the web page draws a recording without its audio.
+    id: 'waveform',
+    sections: ['waveform'],
+    types: ['comprehensive', 'technical', 'speech', 'music'],
+    create: createWaveformStage,
   },
 ];
 

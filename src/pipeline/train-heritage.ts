@@ -13,7 +13,7 @@ import {
   type TrainOptions,
 } from '../analysis/heritage/train.js';
 import type { AnalyzeError } from './analyze-file.js';
-import type { Report } from './report.js';
+import type { Report } from '../report/index.js';
 import { WorkerPool } from './worker-pool.js';
 
 export interface DescribedFile {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { packageRoot } from './report.js';
+import { packageRoot } from '../report/index.js';
 
 /** Base URI of every schema: a file's `$id` is this plus its path under `docs/schema/`. */
 export const SCHEMA_BASE_URI = 'https://sonoteca.dev/schema/';

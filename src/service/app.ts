@@ -75,7 +75,7 @@ function createFastify(deps: AppDeps): FastifyInstance {
 function prepare(app: FastifyInstance, deps: AppDeps): RouteContext {
   const { config, store, queue } = deps;
   app.addSchema(ERROR_SCHEMA);
-  const metrics = deps.metrics ?? createServiceMetrics({ store, queue });
+  const metrics = deps.metrics ?? createServiceMetrics({ store, queue, dataDir: config.dataDir });
   const system = new SystemSampler(config.dataDir).start();
   app.addHook('onClose', async () => system.stop());
 

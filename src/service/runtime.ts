@@ -74,12 +74,13 @@ export async function startRuntime(config: Config, opts: RuntimeOptions): Promis
     await store.close();
     throw e;
   }
-  const metrics = createServiceMetrics({ store, queue });
+  const metrics = createServiceMetrics({ store, queue, dataDir: config.dataDir });
   const maxxi = createMaxxiIntegration({
     config: config.maxxi,
     store,
     logger: logger.child({ component: 'maxxi' }),
     webhook: opts.webhook,
+    onDeliveryAttempt: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
   });
 
   let local: LocalWorker | undefined;

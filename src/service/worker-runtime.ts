@@ -12,7 +12,7 @@ import type { JobQueue, QueueWorker } from '../jobs/queue.js';
 import type { MaxxiIntegration } from '../maxxi/integration.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
 import type { Store } from '../store/types.js';
-import type { ServiceMetrics } from './metrics.js';
+import { recordCompletedJob, type ServiceMetrics } from './metrics.js';
 import { workerConcurrency } from './runtime-config.js';
 import { requeueOrphans } from './submissions.js';
 
@@ -39,16 +39,7 @@ export async function startLocalWorker(deps: {
     logger: jobLog,
     hooks: {
       afterComplete: async (task, report) => {
-        const durationSec = report.processing.duration_sec;
-        metrics.jobDuration.observe(
-          { processing_type: task.processingType, outcome: 'completed' },
-          durationSec,
-        );
-        metrics.processingSeconds.inc({ processing_type: task.processingType }, durationSec);
-        metrics.audioSeconds.inc(
-          { processing_type: task.processingType },
-          report.audio_info.decoded_duration ?? report.audio_info.duration ?? 0,
-        );
+        recordCompletedJob(metrics, task.processingType, report);
         try {
           await maxxi.onTaskCompleted(task, report);
         } catch (e) {
@@ -65,6 +56,13 @@ export async function startLocalWorker(deps: {
   });
   syncTaskFailures(queue, store, jobLog);
   const worker = queue.startWorker(handler, { concurrency });
+  // Worker events are process-local (queue events may repeat in every process on BullMQ), so
+  // summing these counters over all scraped processes counts each attempt once.
+  worker
+    .on('completed', () => metrics.jobAttempts.inc({ outcome: 'completed' }))
+    .on('failed', (e) => metrics.jobAttempts.inc({ outcome: e.willRetry ? 'retrying' : 'failed' }))
+    .on('lost', () => metrics.jobAttempts.inc({ outcome: 'lost' }));
+  metrics.workerConcurrency.set(concurrency);
   const healed = await requeueOrphans(store, queue, jobLog).catch(() => 0);
   const resumed = await maxxi.resumePending().catch(() => 0);
   jobLog.info(

@@ -276,15 +276,22 @@ test('bad input: every case gets its own code', async () => {
     assert.match(e.message, /truncated/i);
   }
 
-  // A data chunk that claims ten times what the file holds.
+  // A data chunk that claims ten times what the file holds: a cut file, probed with its damage.
   const liar = Buffer.from(good);
   const realSize = liar.readUInt32LE(40);
   liar.writeUInt32LE(realSize * 10, 40);
-  const e3 = await probeRejects(write('liar.wav', liar), 'SONO_ERR_CORRUPT_HEADER');
+  const cutWav = await probeFile(write('liar.wav', liar));
+  assert.equal(cutWav.damage?.kind, 'truncated');
+  assert.equal(cutWav.damage?.declared_bytes, realSize * 10);
+  assert.equal(cutWav.damage?.present_bytes, realSize);
   assert.match(
-    e3.message,
+    cutWav.damage?.detail ?? '',
     new RegExp(`declares ${realSize * 10} bytes but only ${realSize} bytes`),
   );
+  // The header's duration is what was recorded; the decode says how much is left.
+  assert.ok(Math.abs(cutWav.audio_info.duration - 5) < 0.01, String(cutWav.audio_info.duration));
+  // A data chunk with no complete sample frame in it has nothing to decode.
+  await probeRejects(write('nodata.wav', good.subarray(0, 45)), 'SONO_ERR_TRUNCATED');
 
   // Absurd declared sizes: an RF64 data size of 2^60 bytes; a 1 Hz header declaring 12 days.
   const rf64 = toRf64(good, 2n ** 60n);
@@ -303,7 +310,7 @@ test('bad input: every case gets its own code', async () => {
   assert.match(e5.message, /0x1234/);
 });
 
-test('truncated MP3: with a Xing/Info header, and cut inside the last frame without one', async () => {
+test('truncated MP3 (with a Xing/Info header, and cut inside the last frame without one) is probed with its damage', async () => {
   const x = tone(330, 6, 44100, 0.4);
   const withInfo = readFileSync(
     writeEncoded(dir, 'full.mp3', [x], { sampleRateHz: 44100 }, [
@@ -316,8 +323,10 @@ test('truncated MP3: with a Xing/Info header, and cut inside the last frame with
   await probeFile(join(dir, 'full.mp3')); // the complete file is fine
   const p1 = join(dir, 'half.mp3');
   writeFileSync(p1, withInfo.subarray(0, Math.floor(withInfo.length * 0.6)));
-  const e1 = await probeRejects(p1, 'SONO_ERR_TRUNCATED');
-  assert.match(e1.message, /Info header declares/);
+  const r1 = await probeFile(p1);
+  assert.equal(r1.damage?.kind, 'truncated');
+  assert.match(r1.damage?.detail ?? '', /Info header declares/);
+  assert.ok(r1.damage!.present_bytes! < 0.65 * r1.damage!.declared_bytes!);
 
   const noXing = readFileSync(
     writeEncoded(dir, 'noxing.mp3', [x], { sampleRateHz: 44100 }, [
@@ -334,8 +343,9 @@ test('truncated MP3: with a Xing/Info header, and cut inside the last frame with
   await probeFile(join(dir, 'noxing.mp3'));
   const p2 = join(dir, 'noxing-cut.mp3');
   writeFileSync(p2, noXing.subarray(0, noXing.length - 150)); // frames are 417/418 bytes
-  const e2 = await probeRejects(p2, 'SONO_ERR_TRUNCATED');
-  assert.match(e2.message, /last MPEG frame is cut/);
+  const r2 = await probeFile(p2);
+  assert.match(r2.damage?.detail ?? '', /last MPEG frame is cut/);
+  assert.equal(r2.damage?.ends_at_byte, noXing.length - 150);
 });
 
 test('a video-only MP4 has no audio stream, at probe and at decode', async () => {
@@ -378,7 +388,7 @@ test('a streamed WAV (0xFFFFFFFF size placeholders) is read to the end of the fi
   ]);
 });
 
-test('cut FLAC, M4A, Ogg and AIFF headers are truncated; an AIFF missing samples is corrupt', async () => {
+test('cut FLAC, M4A, Ogg and AIFF headers are truncated; an AIFF missing samples is probed with its damage', async () => {
   const x = tone(440, 1, 22050, 0.4);
   const enc = (name: string, args: string[]): Buffer =>
     readFileSync(writeEncoded(dir, name, [x], { sampleRateHz: 22050 }, args));
@@ -396,6 +406,7 @@ test('cut FLAC, M4A, Ogg and AIFF headers are truncated; an AIFF missing samples
   const aiff = files[3]![1];
   const p = join(dir, 'half.aiff');
   writeFileSync(p, aiff.subarray(0, aiff.length >> 1));
-  const e = await probeRejects(p, 'SONO_ERR_CORRUPT_HEADER');
-  assert.match(e.message, /declares 22050 sample frames \(44100 bytes\)/);
+  const r = await probeFile(p);
+  assert.equal(r.damage?.kind, 'truncated');
+  assert.match(r.damage?.detail ?? '', /declares 22050 sample frames \(44100 bytes\)/);
 });

@@ -201,6 +201,11 @@ for (const backend of BACKENDS) {
         /sonoteca_job_duration_seconds_count\{processing_type="technical",outcome="completed"\} [1-9]/,
       );
       assert.match(metrics, /sonoteca_tasks\{state="completed"\} [1-9]/);
+      assert.match(metrics, /sonoteca_job_attempts_total\{outcome="completed"\} [1-9]/);
+      assert.match(metrics, /sonoteca_webhook_deliveries_total\{outcome="delivered"\} [1-9]/);
+      assert.match(metrics, /sonoteca_analyzer_seconds_total\{analyzer="[a-z_-]+"\} /);
+      assert.match(metrics, /sonoteca_worker_concurrency 1\n/);
+      assert.match(metrics, /sonoteca_ready\{component="database"\} 1\n/);
 
       // The same content again: served from the results cache, not analysed twice.
       const again = await submit(rt, token, wav);

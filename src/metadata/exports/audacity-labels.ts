@@ -6,7 +6,7 @@
  * @example
  * 0.500000	3.750000	SPEAKER_00
  */
-import type { Report } from '../../pipeline/report.js';
+import type { Report } from '../../report/index.js';
 import { reportSpeakerSection } from './rttm.js';
 
 export const audacityLabelsExporter = {

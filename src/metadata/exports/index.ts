@@ -3,7 +3,7 @@
  * the report (`<out>/<relative path><fileSuffix>`), when it applies. The CLI (and later the
  * service) write every applicable export; adding a format is one file plus one line here.
  */
-import type { Report } from '../../pipeline/report.js';
+import type { Report } from '../../report/index.js';
 import { audacityLabelsExporter } from './audacity-labels.js';
 import { rttmExporter } from './rttm.js';
 import { segmentsCsvExporter } from './segments-csv.js';

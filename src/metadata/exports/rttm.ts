@@ -8,7 +8,7 @@
  * @example
  * SPEAKER interview 1 0.500 3.250 <NA> <NA> SPEAKER_00 <NA> <NA>
  */
-import type { Report } from '../../pipeline/report.js';
+import type { Report } from '../../report/index.js';
 
 // The section's turns, overlaps and speakers are exactly the diarization result's shapes.
 export type {

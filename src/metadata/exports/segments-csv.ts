@@ -8,7 +8,7 @@
  * silence,0.000,1.500,0.990
  * speech,1.500,12.300,0.870
  */
-import type { Report } from '../../pipeline/report.js';
+import type { Report } from '../../report/index.js';
 
 /** A segment as read from a report's `results.segmentation.segments`. */
 interface ReportSegment {

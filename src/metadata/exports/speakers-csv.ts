@@ -7,7 +7,7 @@
  * speaker,talk_time_sec,share,turns,f0_mean_hz,f0_p5_hz,f0_p95_hz,speech_rate_syllables_per_sec,loudness_mean_db,interruptions,overlap_sec
  * SPEAKER_00,12.340,0.620,4,121.5,98.2,160.4,4.12,-23.4,1,0.800
  */
-import type { Report } from '../../pipeline/report.js';
+import type { Report } from '../../report/index.js';
 import { reportSpeakerSection } from './rttm.js';
 
 const HEADER =

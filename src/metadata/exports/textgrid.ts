@@ -3,7 +3,7 @@
  * IntervalTier named "segments" whose intervals cover 0..duration without gaps; stretches no
  * segment covers become intervals with empty text.
  */
-import type { Report } from '../../pipeline/report.js';
+import type { Report } from '../../report/index.js';
 import { reportSegments } from './segments-csv.js';
 
 /** Praat numbers: shortest decimal form, at most 6 decimals. */

@@ -10,7 +10,7 @@
  * 00:00:00.500 --> 00:00:03.750
  * <v SPEAKER_00>SPEAKER_00
  */
-import type { Report } from '../../pipeline/report.js';
+import type { Report } from '../../report/index.js';
 import { reportSpeakerSection, turnsWithOverlaps } from './rttm.js';
 
 /** Seconds → WebVTT timestamp `hh:mm:ss.ttt` (hours always present, as the spec allows). */

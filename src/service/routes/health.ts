@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ComponentHealth } from '../../store/types.js';
 import type { RouteContext } from '../context.js';
+import { recordReadiness } from '../metrics.js';
 import { computeHealthScore } from '../system-metrics.js';
 
 const systemMetricsSchema = {
@@ -196,6 +197,8 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
       },
     },
     async (_req, reply) => {
+      // Readiness as a metric, so "not ready for N minutes" can alert without a blackbox prober.
+      recordReadiness(ctx.metrics, await checkAll(ctx));
       const text = await ctx.metrics.registry.metrics();
       return reply.type(ctx.metrics.registry.contentType).send(text);
     },
