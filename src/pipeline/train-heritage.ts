@@ -3,6 +3,7 @@
  * worker threads), its heritage descriptors are read from the report, and a model is trained on
  * them (`src/analysis/heritage/train.ts`). Files that fail analysis are reported and left out.
  */
+import type { AcousticEvidence } from '../analysis/heritage/acoustic-evidence.js';
 import { DESCRIPTOR_NAMES } from '../analysis/heritage/descriptors.js';
 import type { HeritageModel } from '../analysis/heritage/model.js';
 import {
@@ -19,6 +20,10 @@ export interface DescribedFile {
   readonly row: LabelRow;
   /** Descriptor values in DESCRIPTOR_NAMES order, when the analysis succeeded. */
   readonly x?: readonly number[];
+  /** The heritage section's acoustic evidence (for the out-of-taxonomy rules), with `x`. */
+  readonly acoustic?: AcousticEvidence;
+  /** What the model used for the analysis predicted (the shipped one unless a model was given). */
+  readonly predicted?: string;
   readonly error?: AnalyzeError | { readonly code: string; readonly message: string };
 }
 
@@ -49,8 +54,17 @@ export async function describeLabelledFiles(
         opts.onFile?.(++done, rows.length, row);
         if (!result.ok) return { row, error: result.error };
         const x = descriptorsFromReport(result.report);
+        const h = result.report.results.heritage_classification as {
+          acoustic?: AcousticEvidence;
+          predicted_category?: string;
+        };
         return x
-          ? { row, x }
+          ? {
+              row,
+              x,
+              ...(h.acoustic ? { acoustic: h.acoustic } : {}),
+              ...(h.predicted_category ? { predicted: h.predicted_category } : {}),
+            }
           : {
               row,
               error: {

@@ -260,7 +260,7 @@ test('corpus: a comprehensive run writes a schema-valid report and DC XML for ev
       scores: Record<string, number>;
     };
     assert.equal(h.status, 'ok', f);
-    assert.equal(Object.keys(h.scores).length, 6, f);
+    assert.equal(Object.keys(h.scores).length, 7, f);
     assert.ok(h.evidence.length > 0, f);
     if (f.includes('/conversation/')) {
       for (const ext of ['.rttm', '.speakers.vtt', '.TextGrid']) {

@@ -12,13 +12,25 @@
  * - impulsive noise: clicks/crackle rate (a frame ≥ 12 dB above both neighbours), typical of
  *   shellac and vinyl;
  * - reverberation: the median decay slope (dB/s) of the level's falls — large halls,
- *   churches and outdoor PA decay slowly, a studio reading decays fast.
+ *   churches and outdoor PA decay slowly, a studio reading decays fast;
+ * - content shape, independent of every other analyzer so it still holds when segmentation errs:
+ *   spectral change (median mel-spectrum distance between frames 100 ms apart: held notes and
+ *   drones are stationary, speech changes every syllable), syllabic modulation (share of the level
+ *   envelope's 1–12 Hz modulation that lies at 3–6 Hz, the syllable rate of speech), the median
+ *   spectral centroid, and the share of frames that are a single pure tone (test tones, sweeps).
  */
 import type { Frame } from '../frames.js';
 
 const DB_MIN = -120;
 const DB_BINS = 240; // 0.5 dB bins from -120 to 0 dBFS
 const MAX_DECAYS = 4096;
+/** Frames between the two mel spectra compared for spectral change (100 ms at a 10 ms hop). */
+const CHANGE_LAG = 10;
+const CHANGE_BINS = 250; // 0.02 (natural-log units per band) bins up to 5
+const CENTROID_BINS = 160; // 50 Hz bins up to 8 kHz
+/** Envelope window for syllabic modulation: 128 frames (1.28 s), hop 64. */
+const MOD_WINDOW = 128;
+const MOD_HOP = 64;
 
 export interface AcousticEvidence {
   /** Frames analysed. */
@@ -35,6 +47,16 @@ export interface AcousticEvidence {
   readonly decay_db_per_sec: number | null;
   /** Fraction of frames below −60 dBFS. */
   readonly quiet_ratio: number;
+  /** Median mean |Δ log mel| between active frames 100 ms apart (natural-log units); null if none. */
+  readonly spectral_change: number | null;
+  /** Mean share of the level envelope's 1–12 Hz modulation power at 3–6 Hz (0..1); null if none. */
+  readonly syllabic_modulation: number | null;
+  /** Median spectral centroid of active frames, Hz; null if none. */
+  readonly centroid_hz: number | null;
+  /** Fraction of active frames (> −50 dBFS) whose power sits ≥ 80 % in one spectral peak. */
+  readonly pure_tone_ratio: number;
+  /** Fraction of frames above −50 dBFS. */
+  readonly active_ratio: number;
 }
 
 function dbBin(db: number): number {
@@ -72,6 +94,15 @@ export class AcousticEvidenceCollector {
   private readonly decays: number[] = [];
   private decaySeen = 0;
   private hopSec = 0.01;
+  private readonly changeHist = new Float64Array(CHANGE_BINS);
+  private readonly centroidHist = new Float64Array(CENTROID_BINS);
+  private melRing: Float32Array[] = [];
+  private active = 0;
+  private pureTone = 0;
+  private readonly envelope = new Float64Array(MOD_WINDOW);
+  private envFill = 0;
+  private modSum = 0;
+  private modWindows = 0;
 
   onFrame(frame: Frame): void {
     const power = frame.power;
@@ -110,6 +141,80 @@ export class AcousticEvidenceCollector {
     this.prev1 = db;
 
     this.trackDecay(db);
+    this.trackContent(frame, db, total);
+  }
+
+  /** Spectral change, centroid, pure-tone share and syllabic modulation (see the file header). */
+  private trackContent(frame: Frame, db: number, total: number): void {
+    const isActive = db > -50 && total > 0;
+    const mel = frame.melLog;
+    if (this.melRing.length < CHANGE_LAG + 1) this.melRing.push(new Float32Array(mel.length));
+    const slot = this.melRing[frame.index % (CHANGE_LAG + 1)]!;
+    const past = this.melRing[(frame.index + 1) % (CHANGE_LAG + 1)];
+    if (isActive) {
+      this.active++;
+      const power = frame.power;
+      let peak = 1;
+      let weighted = 0;
+      for (let k = 1; k < power.length; k++) {
+        weighted += k * power[k]!;
+        if (power[k]! > power[peak]!) peak = k;
+      }
+      const around = power[peak]! + (power[peak - 1] ?? 0) + (power[peak + 1] ?? 0);
+      if (around >= 0.8 * total) this.pureTone++;
+      const centroidHz = (weighted / total) * this.binHz;
+      this.centroidHist[Math.min(CENTROID_BINS - 1, Math.floor(centroidHz / 50))]! += 1;
+      // compare with the frame CHANGE_LAG hops back, when that one was active too (ring slot)
+      if (past && frame.index >= CHANGE_LAG && past[0] !== -Infinity) {
+        let d = 0;
+        for (let b = 0; b < mel.length; b++) d += Math.abs(mel[b]! - past[b]!);
+        d /= mel.length;
+        this.changeHist[Math.min(CHANGE_BINS - 1, Math.floor(d / 0.02))]! += 1;
+      }
+      slot.set(mel);
+    } else {
+      slot[0] = -Infinity;
+    }
+    this.envelope[this.envFill++] = Math.max(db, -60);
+    if (this.envFill === MOD_WINDOW) {
+      this.addModulationWindow();
+      this.envelope.copyWithin(0, MOD_HOP);
+      this.envFill = MOD_WINDOW - MOD_HOP;
+    }
+  }
+
+  /**
+   * One envelope window: DFT power of the mean-removed dB envelope at 1..12 Hz (a direct DFT at
+   * 12 frequencies is cheaper than an FFT here); windows with < 3 dB spread carry no rhythm.
+   */
+  private addModulationWindow(): void {
+    const env = this.envelope;
+    let mean = 0;
+    for (let i = 0; i < MOD_WINDOW; i++) mean += env[i]!;
+    mean /= MOD_WINDOW;
+    let variance = 0;
+    for (let i = 0; i < MOD_WINDOW; i++) variance += (env[i]! - mean) ** 2;
+    if (Math.sqrt(variance / MOD_WINDOW) < 3) return;
+    let inBand = 0;
+    let all = 0;
+    for (let hz = 1; hz <= 12; hz++) {
+      const w = 2 * Math.PI * hz * this.hopSec;
+      let re = 0;
+      let im = 0;
+      for (let i = 0; i < MOD_WINDOW; i++) {
+        const hann = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (MOD_WINDOW - 1));
+        const v = (env[i]! - mean) * hann;
+        re += v * Math.cos(w * i);
+        im -= v * Math.sin(w * i);
+      }
+      const p = re * re + im * im;
+      all += p;
+      if (hz >= 3 && hz <= 6) inBand += p;
+    }
+    if (all > 0) {
+      this.modSum += inBand / all;
+      this.modWindows++;
+    }
   }
 
   /**
@@ -150,6 +255,12 @@ export class AcousticEvidenceCollector {
     }
   }
 
+  /** Median of a histogram as the centre of its bin (`width` units per bin); null when empty. */
+  private histMedian(hist: Float64Array, width: number): number | null {
+    const n = hist.reduce((a, b) => a + b, 0);
+    return n > 0 ? (histPercentile(hist, n, 0.5) + 0.5) * width : null;
+  }
+
   finish(): AcousticEvidence {
     const total = this.frames;
     const p95 = histPercentile(this.levelHist, total, 0.95);
@@ -187,6 +298,11 @@ export class AcousticEvidenceCollector {
       clicks_per_min: minutes > 0 ? this.clicks / minutes : 0,
       decay_db_per_sec: sorted.length >= 3 ? sorted[Math.floor(sorted.length / 2)]! : null,
       quiet_ratio: total > 0 ? this.quiet / total : 0,
+      spectral_change: this.histMedian(this.changeHist, 0.02),
+      syllabic_modulation: this.modWindows > 0 ? this.modSum / this.modWindows : null,
+      centroid_hz: this.histMedian(this.centroidHist, 50),
+      pure_tone_ratio: this.active > 0 ? this.pureTone / this.active : 0,
+      active_ratio: total > 0 ? this.active / total : 0,
     };
   }
 }

@@ -27,6 +27,10 @@ export const DESCRIPTOR_NAMES = [
   'winds',
   'plucked',
   'voice',
+  'spectral_change',
+  'syllabic_modulation',
+  'brightness',
+  'pure_tone',
 ] as const;
 
 export type DescriptorName = (typeof DESCRIPTOR_NAMES)[number];
@@ -272,6 +276,37 @@ export function buildDescriptors(sections: Obj, acoustic: AcousticEvidence): Des
     acoustic.clicks_per_min / 60,
     acoustic.clicks_per_min,
     'clicks per minute',
+    'acoustic',
+  );
+
+  // content shape from the classifier's own frames (independent of segmentation)
+  add(
+    'spectral_change',
+    (acoustic.spectral_change ?? 1.5) / 3.5,
+    acoustic.spectral_change,
+    'mean |Δ log mel| over 100 ms',
+    'acoustic',
+  );
+  add(
+    'syllabic_modulation',
+    acoustic.syllabic_modulation ?? 0.3,
+    acoustic.syllabic_modulation,
+    'share of 1–12 Hz envelope modulation at 3–6 Hz',
+    'acoustic',
+  );
+  // 100 Hz → 0, 6.4 kHz → 1 on a log scale
+  add(
+    'brightness',
+    acoustic.centroid_hz === null ? 0.4 : Math.log2(Math.max(100, acoustic.centroid_hz) / 100) / 6,
+    acoustic.centroid_hz,
+    'Hz (median spectral centroid)',
+    'acoustic',
+  );
+  add(
+    'pure_tone',
+    acoustic.pure_tone_ratio,
+    acoustic.pure_tone_ratio,
+    'fraction of active frames',
     'acoustic',
   );
 

@@ -10,9 +10,10 @@ import { AcousticEvidenceCollector, type AcousticEvidence } from './acoustic-evi
 import { createDefaultModel } from './default-model.js';
 import { buildDescriptors, type Descriptor, type DescriptorName } from './descriptors.js';
 import { contributions, loadModel, predictProbabilities, type HeritageModel } from './model.js';
+import { outOfTaxonomyReasons, UNCLASSIFIED } from './out-of-taxonomy.js';
 
 export const HERITAGE_ANALYZER_NAME = 'heritage-classifier';
-export const HERITAGE_ANALYZER_VERSION = '1.0.0';
+export const HERITAGE_ANALYZER_VERSION = '1.1.0';
 
 export interface HeritageEvidence {
   readonly descriptor: string;
@@ -30,12 +31,19 @@ export interface HeritageSection extends SectionBase {
     readonly trained: boolean;
     readonly temperature: number;
     readonly path: string | null;
+    /** True when the model's own cross-validation says it is weak (see `warnings`). */
+    readonly weak: boolean;
+    /** The model's weakness warnings, copied from its training report. */
+    readonly warnings: readonly string[];
   };
   readonly taxonomy: readonly string[];
   /** Calibrated probability of every category of the taxonomy. */
   readonly scores: Readonly<Record<string, number>>;
+  /** A taxonomy category, or `unclassified` for audio outside the taxonomy. */
   readonly predicted_category: string;
   readonly confidence: number;
+  /** Why the audio was ruled outside the taxonomy before the model ran (empty: it was not). */
+  readonly unclassified_reasons: readonly string[];
   readonly uncertain: boolean;
   readonly uncertain_reasons: readonly string[];
   /** The descriptors that drove the decision, strongest first. */
@@ -87,14 +95,25 @@ export function classifyHeritage(
   let best = 0;
   for (let i = 1; i < probs.length; i++) if (probs[i]! > probs[best]!) best = i;
   const sorted = [...probs].sort((a, b) => b - a);
-  const confidence = probs[best]!;
+  const outside = outOfTaxonomyReasons(set.descriptors, acoustic);
+  // ruled outside: the confidence is what the model leaves to "none of the categories"
+  const unclassifiedIndex = model.taxonomy.indexOf(UNCLASSIFIED);
+  const inTaxonomyTop = Math.max(...probs.filter((_, i) => i !== unclassifiedIndex));
+  const confidence =
+    outside.length > 0 ? Math.max(probs[unclassifiedIndex] ?? 0, 1 - inTaxonomyTop) : probs[best]!;
   const reasons: string[] = [];
-  if (confidence < model.uncertain_below)
-    reasons.push(`confidence ${confidence.toFixed(2)} below ${model.uncertain_below}`);
-  if (sorted.length > 1 && sorted[0]! - sorted[1]! < 0.1)
-    reasons.push('top two categories within 0.1');
+  if (outside.length === 0) {
+    if (confidence < model.uncertain_below)
+      reasons.push(`confidence ${confidence.toFixed(2)} below ${model.uncertain_below}`);
+    if (sorted.length > 1 && sorted[0]! - sorted[1]! < 0.1)
+      reasons.push('top two categories within 0.1');
+  }
   if (set.missing.length > 0) reasons.push(`sections not available: ${set.missing.join(', ')}`);
   if (acoustic.frames < 300) reasons.push('less than 3 s of audio');
+  const warnings = model.training?.warnings ?? [];
+  const predicted = outside.length > 0 ? UNCLASSIFIED : model.taxonomy[best]!;
+  const relevant = warningsFor(model, predicted);
+  if (relevant.length > 0) reasons.push(`the model's own cross-validation: ${relevant.join('; ')}`);
   const contrib = contributions(model, x, best);
   const byName = new Map(set.descriptors.map((d) => [d.name as string, d]));
   const evidence: HeritageEvidence[] = model.features
@@ -123,11 +142,14 @@ export function classifyHeritage(
       trained: model.training !== null,
       temperature: round(model.temperature),
       path: modelPath,
+      weak: model.training?.weak ?? warnings.length > 0,
+      warnings,
     },
     taxonomy: model.taxonomy,
     scores,
-    predicted_category: model.taxonomy[best]!,
+    predicted_category: predicted,
     confidence: round(confidence),
+    unclassified_reasons: outside,
     uncertain: reasons.length > 0,
     uncertain_reasons: reasons,
     evidence,
@@ -140,8 +162,27 @@ export function classifyHeritage(
       decay_db_per_sec:
         acoustic.decay_db_per_sec === null ? null : round(acoustic.decay_db_per_sec),
       quiet_ratio: round(acoustic.quiet_ratio),
+      spectral_change: acoustic.spectral_change === null ? null : round(acoustic.spectral_change),
+      syllabic_modulation:
+        acoustic.syllabic_modulation === null ? null : round(acoustic.syllabic_modulation),
+      centroid_hz: acoustic.centroid_hz === null ? null : Math.round(acoustic.centroid_hz),
+      pure_tone_ratio: round(acoustic.pure_tone_ratio),
+      active_ratio: round(acoustic.active_ratio),
     },
   };
+}
+
+/**
+ * The model's weakness warnings that bear on this prediction: the global ones (accuracy, F1,
+ * calibration, not validated) and those naming the predicted category. A warning about another
+ * category stays in `model.warnings` without making every result uncertain.
+ */
+function warningsFor(model: HeritageModel, predicted: string): string[] {
+  const perCategory = /^category ([^\s:]+)/;
+  return (model.training?.warnings ?? []).filter((w) => {
+    const m = perCategory.exec(w);
+    return m === null || m[1] === predicted;
+  });
 }
 
 function round(v: number): number {

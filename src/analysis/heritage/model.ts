@@ -21,6 +21,14 @@ const trainingReportSchema = z.object({
   confusion: z.array(z.array(z.number().int().nonnegative())),
   l2: z.number(),
   notes: z.array(z.string()),
+  /** Distinct sources per category (a category with one source cannot be validated). */
+  sources_per_category: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** Cross-validated recall per category (null: not validated). */
+  per_category_recall: z.record(z.string(), z.number().nullable()).optional(),
+  /** True when the cross-validation says the model is weak; `warnings` says why. */
+  weak: z.boolean().optional(),
+  /** Copied into every report made with the model (`heritage_classification.model.warnings`). */
+  warnings: z.array(z.string()).optional(),
 });
 
 export const heritageModelSchema = z.object({

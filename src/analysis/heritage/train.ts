@@ -2,7 +2,9 @@
  * Training a heritage model on an archive's own labelled files: multinomial logistic regression
  * on standardised descriptors with L2 regularisation, temperature scaling for calibration, and a
  * training report from grouped cross-validation (leave-one-source-out, so recordings of the same
- * source never sit on both sides). Hand-written: a few hundred samples × 18 features need no ML
+ * source never sit on both sides). Every source weighs the same in the fit (a collection of 40
+ * takes by one singer must not outvote four singers), and the report carries warnings whenever
+ * its own cross-validation says the model is weak (`weaknessWarnings`). Hand-written: a few hundred samples × 18 features need no ML
  * library, and this keeps the artifact a plain, inspectable JSON file.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -35,7 +37,20 @@ export interface TrainOptions {
   readonly features?: readonly string[];
   /** Confidence below which predictions are flagged uncertain. @defaultValue 0.5 */
   readonly uncertainBelow?: number;
+  /** Timestamp written into the artifact (reproducible builds). @defaultValue now */
+  readonly createdAt?: string;
 }
+
+/**
+ * When cross-validation calls a model weak. Fixed, documented thresholds (docs/HERITAGE.md):
+ * below them an archivist should not accept its categories without listening.
+ */
+export const WEAKNESS_THRESHOLDS = {
+  minAccuracy: 0.7,
+  minMacroF1: 0.6,
+  maxEce: 0.15,
+  minCategoryRecall: 0.5,
+} as const;
 
 interface Fitted {
   readonly mean: number[];
@@ -44,12 +59,21 @@ interface Fitted {
   readonly bias: number[];
 }
 
+/** Per-sample weights so that every source sums to the same weight (mean weight 1). */
+export function sourceWeights(sources: readonly string[]): number[] {
+  const count = new Map<string, number>();
+  for (const s of sources) count.set(s, (count.get(s) ?? 0) + 1);
+  const n = sources.length;
+  return sources.map((s) => n / (count.size * count.get(s)!));
+}
+
 function fitLogistic(
   xs: readonly ArrayLike<number>[],
   ys: readonly number[],
   nClasses: number,
   l2: number,
   iterations: number,
+  sampleWeights?: readonly number[],
 ): Fitted {
   const n = xs.length;
   const nF = xs[0]?.length ?? 0;
@@ -68,8 +92,9 @@ function fitLogistic(
     for (let i = 0; i < n; i++) {
       const logits = w.map((row, c) => row.reduce((s, wf, f) => s + wf * z[i]![f]!, b[c]!));
       const p = softmax(logits);
+      const wi = sampleWeights?.[i] ?? 1;
       for (let c = 0; c < nClasses; c++) {
-        const d = p[c]! - (ys[i] === c ? 1 : 0);
+        const d = wi * (p[c]! - (ys[i] === c ? 1 : 0));
         gb[c]! += d / n;
         for (let f = 0; f < nF; f++) gw[c]![f]! += (d * z[i]![f]!) / n;
       }
@@ -130,6 +155,7 @@ export function crossValidatedLogits(
       taxonomy.length,
       l2,
       iterations,
+      sourceWeights(trainIdx.map((i) => samples[i]!.source)),
     );
     for (const i of testIdx) logits[i] = logitsOf(m, samples[i]!.x);
   }
@@ -169,7 +195,11 @@ export function trainHeritageModel(
   if (sources.size >= 2) {
     const cv = crossValidatedLogits(samples, taxonomy, l2, iterations);
     temperature = fitTemperature(cv.logits, cv.labels);
-    const probs = cv.logits.map((l) => softmax(l, temperature));
+    const probs = leaveOneSourceOutCalibrated(
+      cv.logits,
+      cv.labels,
+      samples.map((s) => s.source),
+    );
     let correct = 0;
     probs.forEach((p, i) => {
       const pred = argmax(p);
@@ -180,15 +210,8 @@ export function trainHeritageModel(
     f1 = macroF1(confusion);
     ece = expectedCalibrationError(probs, cv.labels);
     notes.push(
-      'temperature fitted on the pooled out-of-fold logits, so the ECE is slightly optimistic',
+      'the ECE uses, for each held-out source, a temperature fitted on the other sources only',
     );
-    for (const c of taxonomy) {
-      const srcs = new Set(samples.filter((s) => s.label === c).map((s) => s.source));
-      if (srcs.size < 2)
-        notes.push(
-          `category ${c} has a single source: it is never seen in training when that source is held out`,
-        );
-    }
   } else {
     notes.push(
       'a single source: no cross-validation possible, no accuracy or calibration reported',
@@ -201,26 +224,39 @@ export function trainHeritageModel(
     taxonomy.length,
     l2,
     iterations,
+    sourceWeights(samples.map((s) => s.source)),
   );
   const perCategory: Record<string, number> = {};
-  for (const c of taxonomy) perCategory[c] = samples.filter((s) => s.label === c).length;
-  const training: TrainingReport = {
+  const sourcesPerCategory: Record<string, number> = {};
+  const recall: Record<string, number | null> = {};
+  taxonomy.forEach((c, i) => {
+    perCategory[c] = samples.filter((s) => s.label === c).length;
+    sourcesPerCategory[c] = new Set(samples.filter((s) => s.label === c).map((s) => s.source)).size;
+    const row = confusion[i]!;
+    const n = row.reduce((a, b) => a + b, 0);
+    recall[c] = accuracy === null || n === 0 ? null : row[i]! / n;
+  });
+  const base = {
     samples: samples.length,
     per_category: perCategory,
+    sources_per_category: sourcesPerCategory,
     sources: sources.size,
     cross_validation: 'leave-one-source-out',
     accuracy,
     macro_f1: f1,
     expected_calibration_error: ece,
+    per_category_recall: recall,
     confusion,
     l2,
     notes,
   };
+  const warnings = weaknessWarnings(base);
+  const training: TrainingReport = { ...base, weak: warnings.length > 0, warnings };
   return {
     format: MODEL_FORMAT,
     format_version: MODEL_FORMAT_VERSION,
     name: opts.name ?? 'sonoteca-trained-heritage',
-    created_at: new Date().toISOString(),
+    created_at: opts.createdAt ?? new Date().toISOString(),
     taxonomy,
     features: [...features],
     standardize: { mean: m.mean, std: m.std },
@@ -230,6 +266,58 @@ export function trainHeritageModel(
     uncertain_below: opts.uncertainBelow ?? 0.5,
     training,
   };
+}
+
+/**
+ * Calibrated out-of-fold probabilities: each held-out source gets the temperature fitted on the
+ * other sources' out-of-fold logits, so its own labels never tune its calibration.
+ */
+export function leaveOneSourceOutCalibrated(
+  logits: readonly (readonly number[])[],
+  labels: readonly number[],
+  sources: readonly string[],
+): number[][] {
+  const out: number[][] = new Array<number[]>(logits.length);
+  for (const held of new Set(sources)) {
+    const rest = sources.flatMap((s, i) => (s === held ? [] : [i]));
+    const t = fitTemperature(
+      rest.map((i) => logits[i]!),
+      rest.map((i) => labels[i]!),
+    );
+    sources.forEach((s, i) => {
+      if (s === held) out[i] = softmax(logits[i]!, t);
+    });
+  }
+  return out;
+}
+
+/** What the cross-validation says is weak about a model (empty: nothing). */
+export function weaknessWarnings(t: Omit<TrainingReport, 'weak' | 'warnings'>): string[] {
+  const w: string[] = [];
+  const th = WEAKNESS_THRESHOLDS;
+  if (t.accuracy === null) {
+    w.push('not cross-validated (fewer than two sources): its accuracy is unknown');
+    return w;
+  }
+  const pct = (v: number): string => `${(100 * v).toFixed(0)} %`;
+  if (t.accuracy < th.minAccuracy)
+    w.push(`cross-validated accuracy ${pct(t.accuracy)} is below ${pct(th.minAccuracy)}`);
+  if (t.macro_f1 !== null && t.macro_f1 < th.minMacroF1)
+    w.push(`cross-validated macro F1 ${pct(t.macro_f1)} is below ${pct(th.minMacroF1)}`);
+  if (t.expected_calibration_error !== null && t.expected_calibration_error > th.maxEce)
+    w.push(
+      `calibration error (ECE) ${t.expected_calibration_error.toFixed(2)} is above ${th.maxEce}: confidences overstate or understate accuracy`,
+    );
+  for (const [c, r] of Object.entries(t.per_category_recall ?? {})) {
+    const nSources = t.sources_per_category?.[c] ?? 0;
+    if (nSources < 2)
+      w.push(`category ${c} has one source: it cannot be validated on a source it has not seen`);
+    else if (r !== null && r < th.minCategoryRecall)
+      w.push(
+        `category ${c}: cross-validated recall ${pct(r)} is below ${pct(th.minCategoryRecall)}`,
+      );
+  }
+  return w;
 }
 
 export interface LabelRow {

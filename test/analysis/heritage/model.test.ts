@@ -16,15 +16,28 @@ import {
   expectedCalibrationError,
   fitTemperature,
 } from '../../../src/analysis/heritage/calibration.js';
+import { DESCRIPTOR_NAMES } from '../../../src/analysis/heritage/descriptors.js';
+import { weaknessWarnings } from '../../../src/analysis/heritage/train.js';
 import { SonoError } from '../../../src/errors.js';
 import { rng, tempDir } from '../../helpers/fixtures.js';
 
-test('the default model is a valid artifact over the CONTRACT taxonomy', () => {
+test('the shipped default model: CONTRACT taxonomy plus unclassified, trained and cross-validated', () => {
   const m = validateModel(createDefaultModel());
-  assert.deepEqual(m.taxonomy, [...DEFAULT_TAXONOMY]);
+  assert.deepEqual([...m.taxonomy].sort(), [...DEFAULT_TAXONOMY, 'unclassified'].sort());
+  assert.deepEqual(m.features, [...DESCRIPTOR_NAMES]);
   const p = predictProbabilities(m, new Array(m.features.length).fill(0.5));
-  assert.equal(p.length, 6);
+  assert.equal(p.length, 7);
   assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+  // trained on the corpus' labelled recordings, leave-one-source-out report attached
+  const t = m.training!;
+  assert.equal(t.cross_validation, 'leave-one-source-out');
+  assert.ok(t.samples >= 40 && t.sources >= 25, `${t.samples} files, ${t.sources} sources`);
+  assert.ok(t.accuracy !== null && t.expected_calibration_error !== null);
+  // the warnings are exactly what its own numbers imply
+  const { weak: _w, warnings, ...numbers } = t;
+  assert.deepEqual(warnings, weaknessWarnings(numbers));
+  assert.equal(t.weak, warnings!.length > 0);
+  assert.equal(createDefaultModel(2).temperature, 2);
 });
 
 test('softmax is stable for large logits and temperature flattens it', () => {
