@@ -20,6 +20,8 @@ export const workerCommand: CliCommand = {
         'after',
         `
 Uses the same configuration as \`sonoteca serve\`; run it beside \`sonoteca serve --no-worker\`.
+Job metrics live in the process that ran the job: let Prometheus scrape every worker's
+--health-port /metrics (docs/OPERATIONS.md).
 Example:
   REDIS_HOST=127.0.0.1 DB_HOST=db DB_PASSWORD=… sonoteca worker --concurrency 2`,
       )
