@@ -130,6 +130,36 @@ export const SOURCES: readonly SourceSpec[] = [
   { path: 'nature/mcfee-dog-howl.ogg', kind: 'noise', split: 'test' },
   { path: 'heritage/religious_chant/sms__tibetan-chant.wav', kind: 'singing', split: 'train' },
   { path: 'heritage/opera/spatialaudio__singing.wav', kind: 'singing', split: 'test' },
+  // solo sung voice of other traditions (adhan, Ukrainian folk song), split by recording
+  ...(
+    [
+      ['religious_chant/muslimtify__adhan_a.mp3', 'train'],
+      ['folk_music/aljanaki__ukr_hrai-zhuchku.wav', 'train'],
+      ['folk_music/aljanaki__ukr_oi-u-poli-dvi-topoli.wav', 'train'],
+      ['folk_music/aljanaki__ukr_oi-vesna-vesna_inna.wav', 'train'],
+      ['religious_chant/muslimtify__adhan_b.mp3', 'test'],
+      ['folk_music/aljanaki__ukr_smutnyi-vechir.wav', 'test'],
+      ['folk_music/aljanaki__ukr_zhuk_first-voice.wav', 'test'],
+      ['folk_music/aljanaki__ukr_misyt-korovaichyky.mp3', 'test'],
+    ] as const
+  ).map(([f, split]) => ({ path: `heritage/${f}`, kind: 'singing' as const, split })),
+  // plain speech on old carriers, in large rooms, over PA or crowd: still speech, not speech
+  // over music (split by speaker)
+  ...(
+    [
+      ['echotrainer__fdr-fear.mp3', 'train'],
+      ['echotrainer__armstrong-step.mp3', 'train'],
+      ['echotrainer__perkins-security.mp3', 'train'],
+      ['echotrainer__ike-mic.mp3', 'train'],
+      ['echotrainer__er-humanrights.mp3', 'test'],
+      ['echotrainer__jfk-moon.mp3', 'test'],
+      ['echotrainer__reagan-wall.mp3', 'test'],
+    ] as const
+  ).map(([f, split]) => ({
+    path: `heritage/historical_speech/${f}`,
+    kind: 'speech' as const,
+    split,
+  })),
 ];
 
 export interface TruthSegment {

@@ -42,8 +42,11 @@ The taxonomy is whatever categories the CSV names (at least two). "source" group
 that must not be split between training and validation (same performer, collection or transfer
 batch); without it every file is its own source. Each file is analysed in full, its heritage
 descriptors are collected, and a calibrated logistic-regression model is trained. The training
-report (leave-one-source-out accuracy, macro F1, expected calibration error, confusion matrix)
-is printed and stored in the artifact.
+report (leave-one-source-out accuracy, macro F1, recall per category, expected calibration
+error, confusion matrix) is printed and stored in the artifact. When that cross-validation says
+the model is weak (accuracy < 70 %, macro F1 < 60 %, ECE > 0.15, a category recalled < 50 % or
+backed by one source), the warnings are printed, stored in the model, and copied into every
+report made with it (heritage_classification.model.warnings).
 
 Example:
   sonoteca train --labels my-labels.csv --out archive-model.json --jobs 2
@@ -93,7 +96,8 @@ listed, and the model is still written from the others); 2 usage error.`,
                 model.taxonomy.map((c, i) => [c, ...t.confusion[i]!.map(String)]),
               ) +
               '\n' +
-              t.notes.map((n) => `note: ${n}\n`).join(''),
+              t.notes.map((n) => `note: ${n}\n`).join('') +
+              (t.warnings ?? []).map((w) => `warning: ${w}\n`).join(''),
           );
           process.exitCode = failed.length > 0 ? EXIT_FAILURES : EXIT_OK;
         } catch (e) {
