@@ -15,6 +15,12 @@ import { isSonoError, type ErrorCode } from '../../errors.js';
 import { applicableExporters } from '../../metadata/exports/index.js';
 import { renderOaiDc } from '../../metadata/oai-dc.js';
 import { DEFAULT_PROFILE, type AnalyzeResult } from '../../pipeline/analyze-file.js';
+import {
+  collectionCsvErrorRow,
+  collectionCsvRow,
+  renderCollectionCsv,
+  type CollectionCsvRow,
+} from '../../metadata/exports/collection-csv.js';
 import { generatorVersion, type Report } from '../../pipeline/report.js';
 import { summarizeReport } from '../../pipeline/report-summary.js';
 import { PROCESSING_TYPES, type ProcessingType } from '../../pipeline/stages.js';
@@ -72,11 +78,6 @@ function parseIntOption(name: string, min: number, max: number) {
   };
 }
 
-function csvCell(v: unknown): string {
-  const s = v === undefined || v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** Runs the batch; returns the exit code. Exposed for tests and for other entry points. */
 export async function runAnalyze(
   inputs: readonly string[],
@@ -132,6 +133,7 @@ export async function runAnalyze(
   };
   process.once('SIGINT', onSigint);
   const ndjson: string[] = [];
+  const csvRows: (CollectionCsvRow | undefined)[] = [];
   const pool = new WorkerPool({ size: opts.jobs });
   let done = 0;
 
@@ -143,6 +145,7 @@ export async function runAnalyze(
       log(
         `[${done}/${files.length}] FAIL ${rel(file)}  ${result.error.code}: ${result.error.message}`,
       );
+      csvRows[index] = collectionCsvErrorRow(rel(file), result.error.code, result.error.message);
       return {
         input: rel(file),
         status: 'failed',
@@ -150,6 +153,8 @@ export async function runAnalyze(
       };
     }
     const report: Report = result.report;
+    if (opts.format === 'csv')
+      csvRows[index] = collectionCsvRow(rel(file), report, rel(`${base}.json`));
     writeFileAtomic(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
     const dc = report.results.metadata_generation.dublin_core;
     const written: string[] = [];
@@ -168,7 +173,6 @@ export async function runAnalyze(
         `${report.processing.duration_sec.toFixed(1)} s)` +
         (h.failedSections.length > 0 ? `  failed sections: ${h.failedSections.join(', ')}` : ''),
     );
-    void index;
     return {
       input: rel(file),
       status: 'ok',
@@ -199,6 +203,7 @@ export async function runAnalyze(
         try {
           entry = handle(file, i, result);
         } catch (e) {
+          csvRows[i] = undefined; // the outputs were not written: the row reports the error
           entry = {
             input: rel(file),
             status: 'failed',
@@ -240,34 +245,20 @@ export async function runAnalyze(
   };
   writeFileAtomic(join(outDir, 'batch-summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (opts.format === 'csv') {
-    const header = [
-      'input',
-      'status',
-      'error_code',
-      'duration_sec',
-      'loudness_lufs',
-      'qc_verdict',
-      'report',
-      'error_message',
+    // One row per input: unreadable inputs first (as in the summary), then files in order.
+    const rows = [
+      ...problems.map((p) => collectionCsvErrorRow(p.argument, p.error.code, p.error.message)),
+      ...files.map(
+        (f, i) =>
+          csvRows[i] ??
+          collectionCsvErrorRow(
+            rel(f),
+            fileEntries[i]?.error?.code ?? '',
+            fileEntries[i]?.error?.message ?? '',
+          ),
+      ),
     ];
-    const lines = entries.map((e) =>
-      [
-        e.input,
-        e.status,
-        e.error?.code,
-        e.duration_sec,
-        e.loudness_lufs,
-        e.qc_verdict,
-        e.report,
-        e.error?.message,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-    writeFileAtomic(
-      join(outDir, 'batch-summary.csv'),
-      `${[header.join(','), ...lines].join('\n')}\n`,
-    );
+    writeFileAtomic(join(outDir, 'batch-summary.csv'), renderCollectionCsv(rows));
   }
   if (opts.format === 'ndjson') {
     writeFileAtomic(join(outDir, 'batch.ndjson'), ndjson.map((l) => `${l}\n`).join(''));

@@ -4,25 +4,18 @@
  * service) write every applicable export; adding a format is one file plus one line here.
  */
 import type { Report } from '../../report/index.js';
+import type { Exporter } from './exporter.js';
 import { audacityLabelsExporter } from './audacity-labels.js';
+import { ebucoreExporter } from './ebucore.js';
+import { pbcoreExporter } from './pbcore.js';
+import { premisExporter } from './premis.js';
 import { rttmExporter } from './rttm.js';
 import { segmentsCsvExporter } from './segments-csv.js';
 import { speakersCsvExporter } from './speakers-csv.js';
 import { textGridExporter } from './textgrid.js';
 import { webvttExporter } from './webvtt.js';
 
-export interface Exporter {
-  /** Stable id, e.g. `segments-csv`, `rttm`, `webvtt`. */
-  readonly id: string;
-  /** Appended to the report's base name, e.g. `.segments.csv` (`song.wav.segments.csv`). */
-  readonly fileSuffix: string;
-  /** MIME type of the rendered text, for HTTP downloads. */
-  readonly mimeType?: string;
-  /** Whether the report holds what this export needs (e.g. a segmentation with status ok). */
-  applies(report: Report): boolean;
-  /** The export's text (UTF-8). Pure: no I/O. */
-  render(report: Report): string;
-}
+export type { Exporter } from './exporter.js';
 
 /** Every registered exporter, in the order they are written. */
 export const EXPORTERS: readonly Exporter[] = [
@@ -32,6 +25,9 @@ export const EXPORTERS: readonly Exporter[] = [
   audacityLabelsExporter,
   segmentsCsvExporter,
   textGridExporter,
+  premisExporter,
+  ebucoreExporter,
+  pbcoreExporter,
 ];
 
 /** The exporters that apply to a report. */
