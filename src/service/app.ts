@@ -31,6 +31,7 @@ import { registerDuplicatesRoutes } from './routes/duplicates.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMaxxiRoutes } from './routes/maxxi.js';
 import { registerTaskRoutes } from './routes/tasks.js';
+import { registerVoicesRoutes } from './routes/voices.js';
 import { SystemSampler } from './system-metrics.js';
 
 export interface AppDeps {
@@ -206,6 +207,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuthRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerDuplicatesRoutes(app, ctx);
+  registerVoicesRoutes(app, ctx);
   registerMaxxiRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   return app;

@@ -21,6 +21,7 @@ import { createMaxxiRepository } from './repositories/maxxi.js';
 import { createResultsRepository } from './repositories/results.js';
 import { createTasksRepository } from './repositories/tasks.js';
 import { createUsersRepository } from './repositories/users.js';
+import { createVoicesRepository } from './repositories/voices.js';
 import { createSqliteDialect } from './sqlite/sqlite-dialect.js';
 import type { ComponentHealth, DatabaseConfig, DatabaseSchema, Store } from './types.js';
 
@@ -92,6 +93,7 @@ export async function createDatabase(
     batches: createBatchesRepository(db),
     maxxi: createMaxxiRepository(db),
     fingerprints: createFingerprintsRepository(db),
+    voices: createVoicesRepository(db),
     migrate,
     async ping(): Promise<ComponentHealth> {
       const t0 = performance.now();

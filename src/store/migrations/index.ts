@@ -2,11 +2,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { SonoError } from '../../errors.js';
 import { migration001 } from './001-initial.js';
-import { migration004 } from './004-fingerprints.js';
+import { migration004 } from './004-fingerprints-voices.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': migration001,
-  '004-fingerprints': migration004,
+  '004-fingerprints-voices': migration004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };
