@@ -33,10 +33,11 @@ export interface Stage {
 
 /**
  * Stages in run order:
- * 1. technical QC (quality_control), audio fingerprint (audio_fingerprint)
+ * 1. technical QC (quality_control)
  * 2. speech side (voice_activity, segmentation, speaker_recognition)
  * 3. music side (music_analysis, instrumentation)
- * 4. heritage classification (heritage_classification)
+ * 4. audio fingerprint (audio_fingerprint)
+ * 5. heritage classification (heritage_classification)
  */
 export const STAGES: readonly Stage[] = [
   {
@@ -44,13 +45,6 @@ export const STAGES: readonly Stage[] = [
     sections: ['quality_control'],
     types: ['comprehensive', 'technical', 'speech', 'music'],
     create: createQualityControlStage,
-  },
-  {
-    // Audio fingerprint for duplicate search (`sonoteca duplicates`): reads the shared frames.
-    id: 'fingerprint',
-    sections: ['audio_fingerprint'],
-    types: ['comprehensive', 'speech', 'music'],
-    create: createFingerprintAnalyzers,
   },
   {
     // Fills the VAD probability track that segmentation and diarization read in finish().
@@ -83,6 +77,14 @@ export const STAGES: readonly Stage[] = [
     sections: ['instrumentation'],
     types: ['comprehensive', 'music'],
     create: createInstrumentationAnalyzers,
+  },
+  {
+    // Audio fingerprint for duplicate search (`sonoteca duplicates`): reads the shared
+    // frames after the speech and music stages, whose readers compute the power spectra first.
+    id: 'fingerprint',
+    sections: ['audio_fingerprint'],
+    types: ['comprehensive', 'speech', 'music'],
+    create: createFingerprintAnalyzers,
   },
   {
     id: 'heritage',
