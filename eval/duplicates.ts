@@ -116,7 +116,8 @@ function buildCases(corpus: string, dir: string): Case[] {
     for (const s of SPEEDS) {
       add(
         `speed-${s}.wav`,
-        ['-af', `asetrate=44100*${s},aresample=44100`, '-ar', '44100'],
+        // Resampled to 44.1 kHz first so asetrate scales the speed by exactly s.
+        ['-af', `aresample=44100,asetrate=${Math.round(44100 * s)},aresample=44100`],
         `speed ${s > 1 ? '+' : ''}${Math.round((s - 1) * 100)} %`,
         'near_duplicate',
         s,

@@ -14,6 +14,7 @@ import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
 import { userCommand } from './commands/user.js';
 import { validateCommand } from './commands/validate.js';
+import { voicesCommand } from './commands/voices.js';
 import { workerCommand } from './commands/worker.js';
 import { buildProgram } from './program.js';
 
@@ -22,6 +23,7 @@ const COMMANDS: readonly CliCommand[] = [
   probeCommand,
   validateCommand,
   duplicatesCommand,
+  voicesCommand,
   trainCommand,
   userCommand,
   apikeyCommand,

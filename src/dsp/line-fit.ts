@@ -70,6 +70,7 @@ export function fitLineRansac(
   return { slope, intercept, inliers };
 }
 
+/** Points within tolerance (groups ignored: a cheap score for ranking hypotheses). */
 function countInliers(
   xs: ArrayLike<number>,
   ys: ArrayLike<number>,
@@ -77,7 +78,12 @@ function countInliers(
   intercept: number,
   opts: LineFitOptions,
 ): number {
-  return inlierIndices(xs, ys, slope, intercept, opts).length;
+  const tol = opts.toleranceY;
+  let n = 0;
+  for (let k = 0; k < xs.length; k++) {
+    if (Math.abs(ys[k]! - (intercept + slope * xs[k]!)) <= tol) n++;
+  }
+  return n;
 }
 
 function inlierIndices(

@@ -18,6 +18,7 @@ import { SonoError, toSonoError, type ErrorCode } from '../errors.js';
 import type { AnalyzeProgress, AnalyzeResult } from '../pipeline/analyze-file.js';
 import { SCHEMA_VERSION, type Report } from '../pipeline/report.js';
 import { storeFingerprint } from './fingerprints.js';
+import { storeVoices } from './voiceprints.js';
 import { PROCESSING_TYPES, STAGES, type ProcessingType, type Stage } from '../pipeline/stages.js';
 import type { PoolRunOptions, WorkerTaskParams } from '../pipeline/worker-pool.js';
 import type { Store, Task } from '../store/types.js';
@@ -275,6 +276,7 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
       }
       const reportSha = result.report.results.fixity.sha256 ?? sha256;
       const report = await storeFingerprint(store, result.report, reportSha);
+      await storeVoices(store, report, reportSha);
       const stored = await store.results.insertOrGet({
         taskId: task.id,
         sha256: reportSha,

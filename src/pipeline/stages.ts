@@ -30,11 +30,12 @@ export interface Stage {
 
 /**
  * Stages in run order:
- * 1. technical QC (quality_control), audio fingerprint (audio_fingerprint)
+ * 1. technical QC (quality_control)
  * 2. speech side (voice_activity, segmentation reconciled with it, speaker_recognition)
  * 3. music side (music_analysis, instrumentation)
- * 4. heritage classification (heritage_classification)
- * 5. waveform peaks and spectrogram for viewers (waveform)
+ * 4. audio fingerprint (audio_fingerprint)
+ * 5. heritage classification (heritage_classification)
+ * 6. waveform peaks and spectrogram for viewers (waveform)
  */
 export const STAGES: readonly Stage[] = [
   {
@@ -42,13 +43,6 @@ export const STAGES: readonly Stage[] = [
     sections: ['quality_control'],
     types: ['comprehensive', 'technical', 'speech', 'music'],
     create: createQualityControlStage,
-  },
-  {
-    // Audio fingerprint for duplicate search (`sonoteca duplicates`): reads the shared frames.
-    id: 'fingerprint',
-    sections: ['audio_fingerprint'],
-    types: ['comprehensive', 'speech', 'music'],
-    create: createFingerprintAnalyzers,
   },
   {
     // Fills the VAD probability track that segmentation and diarization read in finish().
@@ -89,6 +83,14 @@ export const STAGES: readonly Stage[] = [
     sections: ['instrumentation'],
     types: ['comprehensive', 'music'],
     create: createInstrumentationAnalyzers,
+  },
+  {
+    // Audio fingerprint for duplicate search (`sonoteca duplicates`): reads the shared
+    // frames after the speech and music stages, whose readers compute the power spectra first.
+    id: 'fingerprint',
+    sections: ['audio_fingerprint'],
+    types: ['comprehensive', 'speech', 'music'],
+    create: createFingerprintAnalyzers,
   },
   {
     id: 'heritage',

@@ -35,6 +35,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerMaxxiRoutes } from './routes/maxxi.js';
 import { registerReviewRoutes } from './routes/review.js';
 import { registerTaskRoutes } from './routes/tasks.js';
+import { registerVoicesRoutes } from './routes/voices.js';
 import { SystemSampler } from './system-metrics.js';
 
 export interface AppDeps {
@@ -213,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuthRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerDuplicatesRoutes(app, ctx);
+  registerVoicesRoutes(app, ctx);
   registerMaxxiRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerReviewRoutes(app, ctx);

@@ -22,6 +22,7 @@ import { createResultsRepository } from './repositories/results.js';
 import { createReviewsRepository } from './repositories/reviews.js';
 import { createTasksRepository } from './repositories/tasks.js';
 import { createUsersRepository } from './repositories/users.js';
+import { createVoicesRepository } from './repositories/voices.js';
 import { createSqliteDialect } from './sqlite/sqlite-dialect.js';
 import type { ComponentHealth, DatabaseConfig, DatabaseSchema, Store } from './types.js';
 
@@ -94,6 +95,7 @@ export async function createDatabase(
     maxxi: createMaxxiRepository(db),
     fingerprints: createFingerprintsRepository(db),
     reviews: createReviewsRepository(db),
+    voices: createVoicesRepository(db),
     migrate,
     async ping(): Promise<ComponentHealth> {
       const t0 = performance.now();

@@ -199,6 +199,27 @@ export interface DatabaseSchema {
   fingerprint_postings: FingerprintPostingsTable;
   corrections: CorrectionsTable;
   task_reviews: TaskReviewsTable;
+  voices: VoicesTable;
+}
+
+/** One diarized speaker of one recording (content sha256) in one embedding model (migration 004). */
+export interface VoicesTable {
+  id: Generated<number>;
+  recording_sha256: string;
+  task_id: string | null;
+  source_name: string | null;
+  speaker_label: string;
+  model: string;
+  /** The L2-normalised embedding, float32 little-endian. */
+  vector: Buffer;
+  talk_time_sec: number | null;
+  name: string | null;
+  name_status: VoiceNameStatus | null;
+  name_score: number | null;
+  name_from_voice_id: number | null;
+  named_by: string | null;
+  named_at: string | null;
+  created_at: string;
 }
 
 /** One fingerprinted recording, by content (migration 004). */
@@ -644,6 +665,7 @@ export interface Store {
   readonly maxxi: MaxxiRepository;
   readonly fingerprints: FingerprintsRepository;
   readonly reviews: ReviewsRepository;
+  readonly voices: VoicesRepository;
   /** Applies pending migrations (createDatabase does it unless told not to). */
   migrate(): Promise<void>;
   /** Runs `SELECT 1`; never throws. */
@@ -699,4 +721,56 @@ export interface FingerprintsRepository {
   lookup(hashes: readonly number[]): Promise<readonly FingerprintPosting[]>;
   delete(id: number): Promise<boolean>;
   count(): Promise<number>;
+}
+
+/** `confirmed`: a person gave the name; `suggested`: proposed by voice matching. */
+export type VoiceNameStatus = 'confirmed' | 'suggested';
+
+export interface StoredVoice {
+  readonly id: number;
+  readonly recordingSha256: string;
+  readonly taskId: string | null;
+  readonly sourceName: string | null;
+  readonly speakerLabel: string;
+  readonly model: string;
+  readonly vector: Float32Array;
+  readonly talkTimeSec: number | null;
+  readonly name: string | null;
+  readonly nameStatus: VoiceNameStatus | null;
+  /** Calibrated probability of the suggestion (null when confirmed or unnamed). */
+  readonly nameScore: number | null;
+  /** The confirmed voice the suggestion comes from. */
+  readonly nameFromVoiceId: number | null;
+  readonly namedBy: string | null;
+  readonly namedAt: string | null;
+}
+
+export interface NewVoice {
+  readonly recordingSha256: string;
+  readonly taskId: string | null;
+  readonly sourceName: string | null;
+  readonly speakerLabel: string;
+  readonly model: string;
+  readonly vector: readonly number[];
+  readonly talkTimeSec: number | null;
+}
+
+export interface VoicesRepository {
+  /** Stores voices once per (recording, speaker, model); returns the recording's voices. */
+  addAll(voices: readonly NewVoice[]): Promise<readonly StoredVoice[]>;
+  get(id: number): Promise<StoredVoice | undefined>;
+  listByRecording(recordingSha256: string): Promise<readonly StoredVoice[]>;
+  listByModel(model: string): Promise<readonly StoredVoice[]>;
+  /** Voices with this name, confirmed or suggested (case-insensitive). */
+  listByName(name: string): Promise<readonly StoredVoice[]>;
+  setName(
+    id: number,
+    n: {
+      readonly name: string | null;
+      readonly status: VoiceNameStatus | null;
+      readonly score?: number | null;
+      readonly fromVoiceId?: number | null;
+      readonly by?: string | null;
+    },
+  ): Promise<boolean>;
 }

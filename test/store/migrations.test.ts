@@ -22,6 +22,7 @@ const TABLES = [
   'results',
   'tasks',
   'users',
+  'voices',
 ];
 
 async function concurrentStart(config: DatabaseConfig): Promise<void> {

@@ -3,12 +3,12 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { SonoError } from '../../errors.js';
 import { migration001 } from './001-initial.js';
 import { migration003 } from './003-reviews.js';
-import { migration004 } from './004-fingerprints.js';
+import { migration004 } from './004-fingerprints-voices.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': migration001,
   '003-reviews': migration003,
-  '004-fingerprints': migration004,
+  '004-fingerprints-voices': migration004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };

@@ -1,0 +1,130 @@
+/**
+ * `sonoteca voices name <report> <SPEAKER_xx> <name>` and `sonoteca voices search <file|name>`:
+ * voiceprints across recordings in the configured database (the service's, or the SQLite file
+ * under DATA_DIR). Names a person gives are confirmed; names Sonoteca proposes stay suggestions.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { storeVoices, voicesOfReport } from '../../jobs/voiceprints.js';
+import { analyzeFile } from '../../pipeline/analyze-file.js';
+import type { Report } from '../../pipeline/report.js';
+import { findVoices, nameSpeaker, voicesNamed, type VoiceView } from '../../service/voices.js';
+import { EXIT_OK, UsageError, type CliCommand } from '../command.js';
+import { renderTable } from '../table.js';
+import { withStore } from './user.js';
+
+function readReport(path: string): { report: Report; sha256: string } {
+  let report: Report;
+  try {
+    report = JSON.parse(readFileSync(path, 'utf8')) as Report;
+  } catch (e) {
+    throw new UsageError(`${path} is not a readable report JSON (${(e as Error).message})`);
+  }
+  const sha256 = report.results?.fixity?.sha256;
+  if (typeof sha256 !== 'string') {
+    throw new UsageError(`${path} has no fixity sha256: is it a sonoteca analyze report?`);
+  }
+  return { report, sha256 };
+}
+
+function renderVoices(
+  views: readonly (VoiceView & { score?: number; query_speaker?: string })[],
+): string {
+  if (views.length === 0) return 'No matching voices.\n';
+  return `${renderTable(
+    ['file', 'task', 'speaker', 'name (confirmed)', 'suggested', 'score', 'calibrated'],
+    views.map((v) => [
+      v.file_name ?? '',
+      v.task_id ?? '',
+      v.query_speaker ? `${v.speaker} ~ ${v.query_speaker}` : v.speaker,
+      v.name ?? '',
+      v.suggested_name ?? '',
+      (v.score ?? v.suggestion_score)?.toFixed(3) ?? '',
+      v.score_calibrated === null ? '' : v.score_calibrated ? 'yes' : 'no',
+    ]),
+  )}\n`;
+}
+
+export const voicesCommand: CliCommand = {
+  name: 'voices',
+  register(program: Command): void {
+    const voices = program
+      .command('voices')
+      .description(
+        'Recognise voices across recordings: name a diarized speaker once, see where the voice occurs.',
+      );
+    voices
+      .command('name')
+      .argument('<report>', 'a report JSON written by sonoteca analyze (speech or comprehensive)')
+      .argument('<speaker>', 'the speaker id in the report, e.g. SPEAKER_00')
+      .argument('<name>', "the person's name")
+      .option('--format <format>', 'text or json', 'text')
+      .description(
+        "Confirm a speaker's name; Sonoteca then proposes it (with a calibrated score) for matching voices in other recordings.",
+      )
+      .addHelpText(
+        'after',
+        `
+The report's speaker embeddings are stored first if they are not yet in the database.
+Example:
+  sonoteca voices name reports/tape-12.wav.json SPEAKER_01 "Anna Rossi"`,
+      )
+      .action(async (path: string, speaker: string, name: string, opts: { format: string }) => {
+        const { report, sha256 } = readReport(path);
+        if (voicesOfReport(report, sha256).length === 0) {
+          throw new UsageError(
+            `${path} has no speaker embeddings (speaker_recognition.speakers[].embedding)`,
+          );
+        }
+        const views = await withStore(async (store) => {
+          await storeVoices(store, report, sha256);
+          return nameSpeaker(store, { recordingSha256: sha256, speaker, name, by: 'cli' });
+        });
+        process.stdout.write(
+          opts.format === 'json'
+            ? `${JSON.stringify({ speakers: views }, null, 2)}\n`
+            : renderVoices(views),
+        );
+        process.exitCode = EXIT_OK;
+      });
+    voices
+      .command('search')
+      .argument(
+        '<file|name>',
+        'an audio file or report JSON (its speakers are looked up), or a name',
+      )
+      .option('--format <format>', 'text or json', 'text')
+      .description('List the recordings where a voice occurs (by recording, or by confirmed name).')
+      .addHelpText(
+        'after',
+        `
+An audio file is analysed (speech processing) to get its speakers' embeddings.
+Examples:
+  sonoteca voices search "Anna Rossi"
+  sonoteca voices search interview-1974.wav --format json`,
+      )
+      .action(async (what: string, opts: { format: string }) => {
+        const isFile = existsSync(what) && statSync(what).isFile();
+        const views = await withStore(async (store) => {
+          if (!isFile) return voicesNamed(store, what);
+          const { report, sha256 } = what.endsWith('.json')
+            ? readReport(what)
+            : await (async () => {
+                const r = await analyzeFile(what, { processingType: 'speech' });
+                return { report: r, sha256: r.results.fixity.sha256 ?? '' };
+              })();
+          const query = voicesOfReport(report, sha256);
+          if (query.length === 0) {
+            throw new UsageError(`${what}: no speaker embeddings to search with`);
+          }
+          return findVoices(store, query);
+        });
+        process.stdout.write(
+          opts.format === 'json'
+            ? `${JSON.stringify({ voices: views }, null, 2)}\n`
+            : renderVoices(views),
+        );
+        process.exitCode = EXIT_OK;
+      });
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * Voices of a task's recording: `GET /api/v1/tasks/{id}/speakers` (each speaker's confirmed name,
+ * or the name Sonoteca proposes with its calibrated score) and
+ * `PUT /api/v1/tasks/{id}/speakers/{speaker}/name` (a person names or confirms a speaker).
+ */
+import type { FastifyInstance } from 'fastify';
+import { SonoError } from '../../errors.js';
+import type { Task } from '../../store/types.js';
+import { audit } from '../audit.js';
+import { SECURITY, type RouteContext } from '../context.js';
+import { principalOf, requireRole } from '../plugins/auth.js';
+import { actorOf } from '../principal.js';
+import { nameSpeaker, recordingVoices } from '../voices.js';
+import { loadTask } from './tasks.js';
+
+const voiceSchema = {
+  type: 'object',
+  properties: {
+    voice_id: { type: 'integer' },
+    speaker: { type: 'string' },
+    model: { type: 'string' },
+    task_id: { type: ['string', 'null'] },
+    file_name: { type: ['string', 'null'] },
+    talk_time_sec: { type: ['number', 'null'] },
+    name: { type: ['string', 'null'] },
+    suggested_name: { type: ['string', 'null'] },
+    suggestion_score: { type: ['number', 'null'] },
+    score_calibrated: { type: ['boolean', 'null'] },
+    suggested_from: {
+      type: ['object', 'null'],
+      properties: { voice_id: { type: 'integer' }, task_id: { type: ['string', 'null'] } },
+    },
+  },
+} as const;
+
+const voicesResponse = {
+  type: 'object',
+  properties: { task_id: { type: 'string' }, speakers: { type: 'array', items: voiceSchema } },
+} as const;
+
+function shaOf(task: Task): string {
+  if (task.sha256 === null) {
+    throw new SonoError('SONO_ERR_CONFLICT', {
+      detail: `task ${task.id} is ${task.status}; speakers exist only for analysed recordings`,
+    });
+  }
+  return task.sha256;
+}
+
+export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const params = {
+    type: 'object',
+    properties: {
+      task_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+      speaker: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+    },
+    required: ['task_id'],
+  } as const;
+
+  app.get<{ Params: { task_id: string } }>(
+    '/api/v1/tasks/:task_id/speakers',
+    {
+      preHandler: requireRole('viewer'),
+      schema: {
+        tags: ['voices'],
+        summary:
+          'Speakers of the recording with confirmed names and proposed names (calibrated score)',
+        security: SECURITY,
+        params,
+        response: { 200: voicesResponse },
+      },
+    },
+    async (req) => {
+      const task = await loadTask(ctx, req.params.task_id);
+      return { task_id: task.id, speakers: await recordingVoices(ctx.store, shaOf(task)) };
+    },
+  );
+
+  app.put<{ Params: { task_id: string; speaker: string }; Body: { name: string } }>(
+    '/api/v1/tasks/:task_id/speakers/:speaker/name',
+    {
+      preHandler: requireRole('archivist'),
+      schema: {
+        tags: ['voices'],
+        summary:
+          'Name (or confirm the proposed name of) a speaker; proposes it for matching voices elsewhere',
+        security: SECURITY,
+        params: { ...params, required: ['task_id', 'speaker'] },
+        body: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
+          additionalProperties: false,
+        },
+        response: { 200: voicesResponse },
+      },
+    },
+    async (req) => {
+      const task = await loadTask(ctx, req.params.task_id);
+      const principal = principalOf(req);
+      const speakers = await nameSpeaker(ctx.store, {
+        recordingSha256: shaOf(task),
+        speaker: req.params.speaker,
+        name: req.body.name,
+        by: actorOf(principal),
+      });
+      await audit(
+        ctx.store,
+        req,
+        'speaker.name',
+        { type: 'task', id: task.id },
+        {
+          speaker: req.params.speaker,
+          name: req.body.name,
+        },
+      );
+      return { task_id: task.id, speakers };
+    },
+  );
+}

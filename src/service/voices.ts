@@ -1,0 +1,142 @@
+/**
+ * Voices across recordings, as the API and `sonoteca voices` see them: name a speaker once
+ * (confirmed), read the names Sonoteca proposes elsewhere (suggested, calibrated score), find
+ * where a voice occurs. Only confirmed names are ever presented as a speaker's name.
+ */
+import {
+  calibratedScore,
+  calibrationFor,
+  cosineSimilarity,
+  SUGGESTION_MIN_SCORE,
+} from '../analysis/voiceprint/voice-match.js';
+import { refreshSuggestions } from '../jobs/voiceprints.js';
+import { SonoError } from '../errors.js';
+import type { NewVoice, Store, StoredVoice } from '../store/types.js';
+
+/** A speaker of a recording as shown to people (the web page, the CLI). */
+export interface VoiceView {
+  readonly voice_id: number;
+  readonly speaker: string;
+  readonly model: string;
+  readonly task_id: string | null;
+  readonly file_name: string | null;
+  readonly talk_time_sec: number | null;
+  /** Only a name a person confirmed. */
+  readonly name: string | null;
+  /** A proposed name, until a person confirms it. */
+  readonly suggested_name: string | null;
+  /** Calibrated probability that the suggestion is right. */
+  readonly suggestion_score: number | null;
+  /** False while the embedding model has no fitted calibration (the score is a generic guess). */
+  readonly score_calibrated: boolean | null;
+  /** Where the suggestion comes from (the confirmed voice). */
+  readonly suggested_from: { readonly voice_id: number; readonly task_id: string | null } | null;
+}
+
+export async function viewOf(store: Store, v: StoredVoice): Promise<VoiceView> {
+  const suggested = v.nameStatus === 'suggested';
+  const from =
+    suggested && v.nameFromVoiceId !== null ? await store.voices.get(v.nameFromVoiceId) : undefined;
+  return {
+    voice_id: v.id,
+    speaker: v.speakerLabel,
+    model: v.model,
+    task_id: v.taskId,
+    file_name: v.sourceName,
+    talk_time_sec: v.talkTimeSec,
+    name: v.nameStatus === 'confirmed' ? v.name : null,
+    suggested_name: suggested ? v.name : null,
+    suggestion_score: suggested ? v.nameScore : null,
+    score_calibrated: suggested ? calibrationFor(v.model).calibrated : null,
+    suggested_from: from ? { voice_id: from.id, task_id: from.taskId } : null,
+  };
+}
+
+export async function recordingVoices(store: Store, sha256: string): Promise<VoiceView[]> {
+  const out: VoiceView[] = [];
+  for (const v of await store.voices.listByRecording(sha256)) out.push(await viewOf(store, v));
+  return out;
+}
+
+/**
+ * A person names a speaker of a recording (every embedding model's voice of that speaker); the
+ * name is then proposed for the matching voices of other recordings.
+ */
+export async function nameSpeaker(
+  store: Store,
+  n: {
+    readonly recordingSha256: string;
+    readonly speaker: string;
+    readonly name: string;
+    readonly by: string | null;
+  },
+): Promise<VoiceView[]> {
+  const name = n.name.trim();
+  if (name.length === 0 || name.length > 200) {
+    throw new SonoError('SONO_ERR_INVALID_PARAMETER', {
+      name: 'name',
+      detail: `"${n.name}" must be 1–200 characters`,
+    });
+  }
+  const voices = (await store.voices.listByRecording(n.recordingSha256)).filter(
+    (v) => v.speakerLabel === n.speaker,
+  );
+  if (voices.length === 0) {
+    throw new SonoError('SONO_ERR_NOT_FOUND', {
+      what: 'Speaker with a voice embedding',
+      id: n.speaker,
+    });
+  }
+  for (const v of voices) {
+    await store.voices.setName(v.id, { name, status: 'confirmed', by: n.by });
+  }
+  for (const model of new Set(voices.map((v) => v.model))) await refreshSuggestions(store, model);
+  return recordingVoices(store, n.recordingSha256);
+}
+
+/** Every voice named `name` (confirmed first, then suggestions by score). */
+export async function voicesNamed(store: Store, name: string): Promise<VoiceView[]> {
+  const voices = [...(await store.voices.listByName(name.trim()))].sort(
+    (a, b) =>
+      (a.nameStatus === 'confirmed' ? 0 : 1) - (b.nameStatus === 'confirmed' ? 0 : 1) ||
+      (b.nameScore ?? 1) - (a.nameScore ?? 1),
+  );
+  const out: VoiceView[] = [];
+  for (const v of voices) out.push(await viewOf(store, v));
+  return out;
+}
+
+export interface VoiceOccurrence extends VoiceView {
+  /** Which query speaker it matches, and how well (calibrated probability, cosine). */
+  readonly query_speaker: string;
+  readonly score: number;
+  readonly cosine: number;
+}
+
+/** Where the voices of a (new) recording occur in the stored recordings. */
+export async function findVoices(
+  store: Store,
+  query: readonly NewVoice[],
+  minScore = SUGGESTION_MIN_SCORE,
+): Promise<VoiceOccurrence[]> {
+  const out: VoiceOccurrence[] = [];
+  const byModel = new Map<string, readonly StoredVoice[]>();
+  for (const q of query) {
+    const stored = byModel.get(q.model) ?? (await store.voices.listByModel(q.model));
+    byModel.set(q.model, stored);
+    const cal = calibrationFor(q.model);
+    for (const v of stored) {
+      if (v.recordingSha256 === q.recordingSha256) continue;
+      const cosine = cosineSimilarity(q.vector, v.vector);
+      const score = calibratedScore(cosine, cal);
+      if (score < minScore) continue;
+      out.push({
+        ...(await viewOf(store, v)),
+        query_speaker: q.speakerLabel,
+        score: Math.round(score * 1000) / 1000,
+        cosine: Math.round(cosine * 1000) / 1000,
+      });
+    }
+  }
+  return out.sort((a, b) => b.score - a.score);
+}
