@@ -7,11 +7,16 @@
  * the CPU time of every analyzer (from the reports' `processing` block, so every registered stage
  * appears without editing this file), and peak RSS. Each measurement runs in its own child process.
  *
- * Flags: --quick (corpus only), --type <t> (repeatable; default technical and comprehensive).
+ * Also about one hour of real corpus recordings joined together (the corpus files, decoded to
+ * 16 kHz mono and concatenated in /tmp at bench time, never committed): synthetic audio flatters
+ * speed, since the speech models' cost depends on how much speech and how many speakers there are.
+ *
+ * Flags: --quick (corpus only), --type <t> (repeatable; default technical and comprehensive),
+ * --inputs <list> (comma-separated subset of corpus,corpus-1h,1h,3h; default all).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { resolveFfmpeg } from '../src/audio/ffmpeg-path.js';
 import { PROCESSING_TYPES, STAGES, type ProcessingType } from '../src/pipeline/stages.js';
@@ -65,6 +70,26 @@ function measure(req: MeasureRequest): MeasureResult {
   return JSON.parse(line) as MeasureResult;
 }
 
+/** ffmpeg's concat demuxer over a list file, written through a temporary file (same extension). */
+function concatAudio(listFile: string, out: string, codec: readonly string[]): void {
+  const tmp = out.replace(/(\.[a-z0-9]+)$/, '.tmp$1');
+  execFileSync(resolveFfmpeg().path, [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    listFile,
+    ...codec,
+    '-y',
+    tmp,
+  ]);
+  renameSync(tmp, out);
+}
+
 /** Generates a synthetic MP3 (speech-like modulated noise over music-like tones), cached. */
 function benchFile(hours: 1 | 3): string {
   mkdirSync(CACHE, { recursive: true });
@@ -105,25 +130,53 @@ function benchFile(hours: 1 | 3): string {
     console.log('generating bench/.cache/bench-3h.mp3 (once, by concatenation)…');
     const list = join(CACHE, 'concat.txt');
     writeFileSync(list, "file 'bench-1h.mp3'\n".repeat(3));
-    const tmp = `${three}.tmp.mp3`;
+    concatAudio(list, three, ['-c', 'copy']);
+  }
+  return three;
+}
+
+/**
+ * About `seconds` of real corpus recordings joined end to end, built in the system temp folder:
+ * each corpus file decoded once to 16 kHz mono WAV, the list repeated until long enough, then one
+ * FLAC by ffmpeg's concat demuxer. Corpus audio never enters the repository.
+ */
+function joinedCorpusFile(files: readonly string[], seconds: number): string {
+  const dir = join(tmpdir(), 'sonoteca-bench-corpus');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `corpus-joined-${seconds}s.flac`);
+  if (existsSync(out)) return out;
+  console.log(`joining corpus recordings into ${out} (once)…`);
+  const ffmpeg = resolveFfmpeg().path;
+  const parts: { path: string; sec: number }[] = [];
+  files.forEach((f, i) => {
+    const wav = join(dir, `part-${i}.wav`);
     execFileSync(ffmpeg, [
       '-hide_banner',
       '-loglevel',
       'error',
-      '-f',
-      'concat',
-      '-safe',
-      '0',
       '-i',
-      list,
-      '-c',
-      'copy',
+      f,
+      '-ac',
+      '1',
+      '-ar',
+      '16000',
       '-y',
-      tmp,
+      wav,
     ]);
-    renameSync(tmp, three);
-  }
-  return three;
+    parts.push({ path: wav, sec: (readFileSync(wav).length - 44) / 32000 });
+  });
+  const list: string[] = [];
+  let total = 0;
+  while (total < seconds && parts.length > 0)
+    for (const p of parts) {
+      if (total >= seconds) break;
+      list.push(`file '${p.path}'`);
+      total += p.sec;
+    }
+  const listFile = join(dir, 'concat.txt');
+  writeFileSync(listFile, `${list.join('\n')}\n`);
+  concatAudio(listFile, out, ['-c:a', 'flac']);
+  return out;
 }
 
 interface Row {
@@ -148,25 +201,27 @@ if (!existsSync('dist/pipeline/analyze-file.js')) {
 const loadAtStart = loadavg()[0] ?? 0;
 const rows: Row[] = [];
 const inputs: { name: string; files: string[]; types: ProcessingType[] }[] = [];
+const wantedInputs = (() => {
+  const i = args.indexOf('--inputs');
+  return new Set((i >= 0 ? (args[i + 1] ?? '') : 'corpus,corpus-1h,1h,3h').split(','));
+})();
+const defaultTypes: ProcessingType[] = types.length ? types : ['technical', 'comprehensive'];
 const corpus = corpusDir();
 if (existsSync(join(corpus, 'README.md'))) {
-  inputs.push({
-    name: 'corpus',
-    files: corpusAudioFiles(corpus),
-    types: types.length ? types : ['technical', 'comprehensive'],
-  });
+  if (wantedInputs.has('corpus'))
+    inputs.push({ name: 'corpus', files: corpusAudioFiles(corpus), types: defaultTypes });
+  if (!quick && wantedInputs.has('corpus-1h'))
+    inputs.push({
+      name: '1 h joined corpus',
+      files: [joinedCorpusFile(corpusAudioFiles(corpus), 3600)],
+      types: defaultTypes,
+    });
 } else console.warn(`no corpus at ${corpus}; skipping it`);
 if (!quick) {
-  inputs.push({
-    name: '1 h MP3',
-    files: [benchFile(1)],
-    types: types.length ? types : ['technical', 'comprehensive'],
-  });
-  inputs.push({
-    name: '3 h MP3',
-    files: [benchFile(3)],
-    types: types.length ? types : ['technical', 'comprehensive'],
-  });
+  if (wantedInputs.has('1h'))
+    inputs.push({ name: '1 h MP3', files: [benchFile(1)], types: defaultTypes });
+  if (wantedInputs.has('3h'))
+    inputs.push({ name: '3 h MP3', files: [benchFile(3)], types: defaultTypes });
 }
 
 for (const input of inputs) {
@@ -254,9 +309,17 @@ for (const r of rows.filter((x) => x.input !== 'corpus' && x.mode === 'comprehen
   targets.push(
     `- whole analysis ≥ 30× real time per core (${r.input}, process CPU): **${fmt(whole, 0)}×** → ${whole >= 30 ? 'met' : 'NOT met'}`,
   );
-  if (r.input === '3 h MP3') {
+  const diar = Object.values(r.m.analyzers)
+    .filter((a) => a.section === 'speaker_recognition')
+    .reduce((n, a) => n + a.cpuMs, 0);
+  if (diar > 0)
     targets.push(
-      `- peak RSS < 400 MB (3 h MP3, comprehensive): **${fmt(r.m.maxRssMb, 0)} MB** → ${r.m.maxRssMb < 400 ? 'met' : 'NOT met'}`,
+      `- diarization alone (${r.input}): **${fmt(r.audioSec / (diar / 1000), 0)}×** real time per core`,
+    );
+  if (r.input === '3 h MP3') {
+    // issue 3 asked < 400 MB; issue 14 (speech models) allows ≤ 500 MB
+    targets.push(
+      `- peak RSS < 400 MB (issue 3) / ≤ 500 MB (issue 14) (3 h MP3, comprehensive): **${fmt(r.m.maxRssMb, 0)} MB** → ${r.m.maxRssMb < 400 ? 'met' : r.m.maxRssMb <= 500 ? 'met for issue 14 only' : 'NOT met'}`,
     );
   }
 }

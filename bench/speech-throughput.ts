@@ -1,6 +1,7 @@
 /**
  * Speech-side throughput and memory: × real time per core of the shared framing (FFT + mel),
- * voice activity (Silero v5, ONNX inference included) and segmentation, measured with process
+ * voice activity (Silero v5, ONNX inference included), segmentation and speaker diarization (the
+ * neural engine — pyannote segmentation-3.0 + CAM++ — and the model-free fallback), measured with process
  * CPU time (every thread of the process, so ONNX Runtime's work is counted), and peak RSS.
  *
  *   node --import tsx bench/speech-throughput.ts [--minutes 10] [--hours-rss 0]
@@ -13,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Analyzer, AnalyzerContext } from '../src/analysis/analyzer.js';
+import { DiarizationAnalyzer } from '../src/analysis/diarization/diarization-analyzer.js';
 import { DEFAULT_FRAMER, type Frame } from '../src/analysis/frames.js';
 import { createSegmentationAnalyzer } from '../src/analysis/segmentation/index.js';
 import { createVoiceActivityAnalyzer } from '../src/analysis/voice-activity/index.js';
@@ -109,16 +111,38 @@ const both = await cpuSec(
 );
 // Segmentation alone (without the VAD track it still runs, with vad_used false): its own cost.
 const segOnly = (await cpuSec((ctx) => [createSegmentationAnalyzer(ctx)], x, sec)) - base - framing;
+const diarization =
+  (engine: 'neural' | 'model-free') =>
+  (ctx: AnalyzerContext): Analyzer =>
+    new DiarizationAnalyzer({ ...ctx, options: { analyzerOptions: { diarization: { engine } } } });
+const diarNeural = (await cpuSec((ctx) => [diarization('neural')(ctx)], x, sec)) - base - framing;
+const diarFree = (await cpuSec((ctx) => [diarization('model-free')(ctx)], x, sec)) - base - framing;
+const speechAll = await cpuSec(
+  (ctx) => [
+    createVoiceActivityAnalyzer(ctx),
+    createSegmentationAnalyzer(ctx),
+    diarization('neural')(ctx),
+  ],
+  x,
+  sec,
+);
 const xrt = (s: number): string => (s > 0 ? `${(sec / s).toFixed(0)}×` : '–');
 const rows = [
   ['shared framing (FFT + mel, 10 ms hop)', framing, xrt(framing)],
   ['voice activity (Silero v5 + silence gate)', vad, xrt(vad)],
   ['segmentation (descriptors + model + smoothing)', segOnly, xrt(segOnly)],
   ['VAD + segmentation incl. framing', both - base, xrt(both - base)],
+  ['diarization, neural engine (models + clustering)', diarNeural, xrt(diarNeural)],
+  ['diarization, model-free engine', diarFree, xrt(diarFree)],
+  [
+    'VAD + segmentation + neural diarization incl. framing',
+    speechAll - base,
+    xrt(speechAll - base),
+  ],
 ] as const;
 console.log(`speech-side CPU on ${minutes} min of audio (one core: ONNX intra-op threads = 1)`);
 for (const [name, s, r] of rows)
-  console.log(`  ${name.padEnd(48)} ${s.toFixed(2).padStart(7)} s  ${r}`);
+  console.log(`  ${name.padEnd(56)} ${s.toFixed(2).padStart(7)} s  ${r}`);
 if (rssHours > 0) {
   await driveAnalyzersStream(
     (ctx) => [createVoiceActivityAnalyzer(ctx), createSegmentationAnalyzer(ctx)],

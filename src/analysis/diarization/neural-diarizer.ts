@@ -68,6 +68,8 @@ export interface NeuralDiarization {
 }
 
 const FBANK_HOP_SEC = 0.01;
+/** Largest AHC input: 1500² distances = 18 MB (bounded memory on multi-hour files). */
+const MAX_AHC_ITEMS = 1500;
 const FBANK_CENTER_SEC = 0.0125;
 
 export class NeuralDiarizer {
@@ -245,17 +247,26 @@ export class NeuralDiarizer {
         forcedByBounds: false,
       };
     }
+    // AHC needs an n×n distance matrix: above MAX_AHC_ITEMS (a few hours of speech) it runs on
+    // an even subsample and the other embeddings join the nearest resulting centroid.
+    const stride = Math.ceil(core.length / MAX_AHC_ITEMS);
+    const sample = stride > 1 ? core.filter((_, i) => i % stride === 0) : core;
     const ahc = clusterAhc(
-      core.map((l) => l.embedding),
+      sample.map((l) => l.embedding),
       {
         threshold: o.threshold,
         minClusters: o.minSpeakers,
         maxClusters: o.maxSpeakers,
-        weights: Float64Array.from(core, (l) => l.cleanSec),
+        weights: Float64Array.from(sample, (l) => l.cleanSec),
       },
     );
-    const labels = this.foldSmallClusters(core, ahc, o.minClusterSec);
-    const k = Math.max(...labels) + 1;
+    const sampleLabels = this.foldSmallClusters(sample, ahc, o.minClusterSec);
+    const k = Math.max(...sampleLabels) + 1;
+    const sampleCentroids = this.centroids(sample, sampleLabels, k);
+    const labels =
+      stride > 1
+        ? Int32Array.from(core, (l) => nearest(sampleCentroids, l.embedding))
+        : sampleLabels;
     const centroids = this.centroids(core, labels, k);
     // every local speaker of every window (embedded or not) → a distinct cluster
     const byWindow = new Map<number, LocalSpeaker[]>();
@@ -390,6 +401,13 @@ function assignSlots(
   const assign: number[] = [];
   locals.forEach((l, i) => (assign[l.slot] = bestCombo[i] ?? -1));
   return assign;
+}
+
+function nearest(centroids: readonly Float32Array[], v: Float32Array): number {
+  let best = 0;
+  for (let c = 1; c < centroids.length; c++)
+    if (dot(centroids[c]!, v) > dot(centroids[best]!, v)) best = c;
+  return best;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

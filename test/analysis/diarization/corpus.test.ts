@@ -7,6 +7,7 @@ import { DiarizationAnalyzer } from '../../../src/analysis/diarization/diarizati
 import { createVoiceActivityAnalyzer } from '../../../src/analysis/voice-activity/index.js';
 import { decodeMono16k, driveAnalyzers } from '../../../eval/speech-harness.js';
 import type { SpeakerRecognitionSection } from '../../../src/analysis/diarization/types.js';
+import { validateAgainst } from '../../../src/pipeline/validate-report.js';
 import { corpusOrSkip } from '../../helpers/corpus.js';
 
 test('corpus: pyannote-sample (2 speakers), model-free engine → 2 speakers with Silero VAD regions', async (t) => {
@@ -45,6 +46,8 @@ test('corpus: pyannote-sample, neural engine → 2 speakers, overlap with both, 
   const { sections } = await driveAnalyzers((ctx) => [new DiarizationAnalyzer(ctx)], samples);
   const s = sections['speaker_recognition'] as SpeakerRecognitionSection;
   assert.equal(s.engine?.id, 'neural');
+  const v = validateAgainst('sections/speaker_recognition.schema.json', s);
+  assert.ok(v.valid, v.errors.join('; '));
   assert.deepEqual(
     s.models?.map((m) => m.id),
     ['pyannote-segmentation-3.0', 'campplus-sv-zh-en-16k'],
