@@ -14,15 +14,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/config.js';
 import { packageRoot } from '../../src/pipeline/report.js';
 import { hashPassword } from '../../src/service/auth/passwords.js';
 import { startRuntime, type Runtime } from '../../src/service/runtime.js';
+import { CHROMIUM_PATH, haveChromium, launchChromium } from '../helpers/chromium.js';
 import { corpusOrSkip } from '../helpers/corpus.js';
 import { backendEnv, cleanupBackend } from '../service/harness.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const PASSWORD = 'e2e-password-0123456789';
 const shotsDir = mkdtempSync(join(tmpdir(), 'sono-shots-'));
 
@@ -36,8 +36,8 @@ function ensureWebBuilt(): void {
 }
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) {
-    if (process.env['CI'] === 'true') throw new Error(`no Chromium at ${CHROMIUM} (CI=true)`);
+  if (!haveChromium()) {
+    if (process.env['CI'] === 'true') throw new Error(`no Chromium at ${CHROMIUM_PATH} (CI=true)`);
     return;
   }
   ensureWebBuilt();
@@ -53,21 +53,7 @@ before(async () => {
   await rt.store.users.create({ username: 'vera', passwordHash: hash, role: 'viewer' });
   await rt.app!.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(rt.app!.server.address() as AddressInfo).port}`;
-  // launch() gives Chromium a fresh, empty temporary --user-data-dir of its own.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -120,7 +106,7 @@ test(
     const corpus = corpusOrSkip(t);
     if (corpus === undefined) return;
     if (browser === undefined) {
-      t.skip(`no Chromium at ${CHROMIUM}`);
+      t.skip(`no Chromium at ${CHROMIUM_PATH}`);
       return;
     }
     const sample = join(corpus, 'conversation', 'pyannote-sample.wav');
@@ -138,6 +124,12 @@ test(
     const row = page.locator('tr', { hasText: 'pyannote-sample.wav' });
     await row.locator('.status.completed').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(shotsDir, 'collection.png') });
+    // The queue lists it with its reasons before anyone reviewed it.
+    await page.getByRole('link', { name: 'Review queue' }).click();
+    await page.locator('tr', { hasText: 'pyannote-sample.wav' }).waitFor();
+    assert.match(await page.locator('.reason-counts').innerText(), /QC verdict: fail: 1/);
+    await page.screenshot({ path: join(shotsDir, 'queue.png') });
+    await page.getByRole('link', { name: 'Collection' }).click();
 
     // Recording view: drawn from peaks; a region plays.
     await row.getByRole('link', { name: 'pyannote-sample.wav' }).click();
@@ -222,10 +214,9 @@ test(
     );
 
     // Queue and accuracy pages.
+    // Approved: it left the queue.
     await page.getByRole('link', { name: 'Review queue' }).click();
-    await page.getByRole('heading', { name: 'Review queue' }).waitFor();
-    await page.locator('.reason-counts button').first().waitFor();
-    await page.screenshot({ path: join(shotsDir, 'queue.png') });
+    await page.getByText('Needing review (0)').waitFor();
     await page.getByRole('link', { name: 'Accuracy' }).click();
     await page.getByRole('heading', { name: 'heritage classification' }).waitFor();
     assert.match(await page.locator('main').innerText(), /category changes\s+1/i);

@@ -19,7 +19,7 @@ function select(
   value = '',
 ): [HTMLLabelElement, HTMLSelectElement] {
   const s = h('select', { id, name: id }, ...options.map(([v, t]) => h('option', { value: v }, t)));
-  s.value = value;
+  s.value = value || (options[0]?.[0] ?? '');
   return [h('label', { for: id }, label), s];
 }
 
