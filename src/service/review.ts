@@ -3,6 +3,7 @@
  * summaries for the collection and the queue, the accuracy dashboard and the labels export.
  * Routes stay thin: they validate, call these, and map the result.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { SonoError } from '../errors.js';
 import {
@@ -310,4 +311,33 @@ export async function buildLabelsCsv(store: Store): Promise<string> {
     if (page.items.length < 1000) break;
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** How long a signed audio URL stays valid. */
+export const AUDIO_URL_TTL_SEC = 3600;
+
+function audioSignature(secret: string, taskId: string, expSec: number): string {
+  return createHmac('sha256', secret).update(`audio:${taskId}:${expSec}`).digest('base64url');
+}
+
+/**
+ * A URL that plays one recording for an hour without an Authorization header: an `<audio>`
+ * element cannot send one, and a blob download would fetch a 3-hour file whole instead of by range.
+ */
+export function signAudioUrl(secret: string, taskId: string, nowMs = Date.now()): string {
+  const exp = Math.floor(nowMs / 1000) + AUDIO_URL_TTL_SEC;
+  return `/api/v1/tasks/${taskId}/audio?exp=${exp}&sig=${audioSignature(secret, taskId, exp)}`;
+}
+
+export function verifyAudioSignature(
+  secret: string,
+  taskId: string,
+  exp: number,
+  sig: string,
+  nowMs = Date.now(),
+): boolean {
+  if (!Number.isInteger(exp) || exp * 1000 < nowMs) return false;
+  const want = Buffer.from(audioSignature(secret, taskId, exp));
+  const got = Buffer.from(sig);
+  return want.length === got.length && timingSafeEqual(want, got);
 }

@@ -618,6 +618,8 @@ export interface ReviewsRepository {
     readonly limit?: number;
     readonly offset?: number;
   }): Promise<{ readonly items: readonly CollectionItem[]; readonly total: number }>;
+  /** Recordings per heritage category (summaries with a category). */
+  countCategories(): Promise<Readonly<Record<string, number>>>;
   /** Unreviewed summaries' reasons counted. */
   countReasons(): Promise<Readonly<Record<string, number>>>;
 }

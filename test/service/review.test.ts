@@ -123,6 +123,20 @@ for (const backend of BACKENDS) {
       assert.equal(a.rawPayload.subarray(0, 4).toString(), 'RIFF');
       assert.match(String(a.headers['content-range']), /^bytes 0-99\/\d+$/);
       assert.equal(a.headers['content-type'], 'audio/wav');
+      // <audio> cannot send a header: a signed URL plays this one recording, nothing else.
+      const signed = await h.app.inject({
+        method: 'POST',
+        url: `/api/v1/tasks/${taskId}/audio-url`,
+        headers: h.auth('viewer'),
+      });
+      const url = (signed.json() as { url: string }).url;
+      const bySig = await h.app.inject({ url, headers: { range: 'bytes=0-3' } });
+      assert.equal(bySig.statusCode, 206);
+      assert.equal(bySig.body, 'RIFF');
+      const forged = await h.app.inject({ url: url.replace(/sig=./, 'sig=x') });
+      assert.equal(forged.statusCode, 401);
+      const noAuth = await h.app.inject({ url: `/api/v1/tasks/${taskId}/audio` });
+      assert.equal(noAuth.statusCode, 401);
     });
 
     it('corrections: versions with user and time, reviewed by default, machine on request', async () => {

@@ -20,8 +20,11 @@ import {
   addCorrection,
   buildLabelsCsv,
   computeAccuracy,
+  AUDIO_URL_TTL_SEC,
   correctionView,
   loadMachineReport,
+  signAudioUrl,
+  verifyAudioSignature,
   syncSummaries,
 } from '../review.js';
 import { taskStatusView } from '../views.js';
@@ -129,6 +132,7 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
               offset: { type: 'integer' },
               limit: { type: 'integer' },
               by_status: { type: 'object', additionalProperties: { type: 'integer' } },
+              by_category: { type: 'object', additionalProperties: { type: 'integer' } },
             },
           },
         },
@@ -165,6 +169,7 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
         offset: q.offset ?? 0,
         limit: q.limit ?? 50,
         by_status: await store.tasks.countByStatus(),
+        by_category: await store.reviews.countCategories(),
       };
     },
   );
@@ -292,15 +297,54 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
   );
 
-  app.get<{ Params: { task_id: string } }>(
-    '/api/v1/tasks/:task_id/audio',
+  app.post<{ Params: { task_id: string } }>(
+    '/api/v1/tasks/:task_id/audio-url',
     {
       preHandler: viewer,
+      schema: {
+        tags: ['review'],
+        summary: 'A signed URL (valid one hour) to play the recording where no header can be sent',
+        security: SECURITY,
+        params: taskIdParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: { url: { type: 'string' }, expires_in: { type: 'integer' } },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const task = await loadTask(ctx, req.params.task_id);
+      return { url: signAudioUrl(ctx.config.secretKey, task.id), expires_in: AUDIO_URL_TTL_SEC };
+    },
+  );
+
+  app.get<{ Params: { task_id: string }; Querystring: { exp?: number; sig?: string } }>(
+    '/api/v1/tasks/:task_id/audio',
+    {
+      // A valid signature (from POST …/audio-url) stands in for the bearer token.
+      preHandler: async (req, reply) => {
+        const { exp, sig } = req.query;
+        if (exp !== undefined && sig !== undefined) {
+          if (verifyAudioSignature(ctx.config.secretKey, req.params.task_id, exp, sig)) return;
+          throw new SonoError('SONO_ERR_UNAUTHORIZED', { detail: 'expired or invalid audio URL' });
+        }
+        await viewer.call(app, req, reply);
+      },
       schema: {
         tags: ['review'],
         summary: 'The stored recording, streamed with HTTP range requests (for listening)',
         security: SECURITY,
         params: taskIdParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            exp: { type: 'integer' },
+            sig: { type: 'string', maxLength: 128 },
+          },
+          additionalProperties: false,
+        },
         produces: ['audio/*'],
       },
     },

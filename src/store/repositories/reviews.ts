@@ -253,6 +253,16 @@ export function createReviewsRepository(db: Kysely<DatabaseSchema>): ReviewsRepo
       return { items: await rows(page), total: await total(q) };
     },
 
+    async countCategories() {
+      const rs = await db
+        .selectFrom('task_reviews')
+        .select(['category', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('category', 'is not', null)
+        .groupBy('category')
+        .execute();
+      return Object.fromEntries(rs.map((r) => [r.category!, Number(r.n)]));
+    },
+
     async countReasons() {
       const rs = await db
         .selectFrom('task_reviews')
