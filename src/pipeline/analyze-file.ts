@@ -21,6 +21,7 @@ import type { AudioInfo, DecodeResult, Fixity } from '../audio/types.js';
 import { SonoError, toSonoError, type ErrorCode, type ErrorDetails } from '../errors.js';
 import { buildMetadataGeneration } from '../metadata/dublin-core.js';
 import { assessIntegrity, fileChecks, withFileChecks } from '../audio/integrity.js';
+import { buildFailureRecord, type FailureRecord } from './failure-record.js';
 import {
   generatorVersion,
   SCHEMA_VERSION,
@@ -72,7 +73,13 @@ export interface AnalyzeError {
 
 export type AnalyzeResult =
   | { readonly ok: true; readonly report: Report }
-  | { readonly ok: false; readonly error: AnalyzeError; readonly path: string };
+  | {
+      readonly ok: false;
+      readonly error: AnalyzeError;
+      readonly path: string;
+      /** The input's failure record (checksums, sniffed format, what ffmpeg could read). */
+      readonly record?: FailureRecord;
+    };
 
 /** One analyzer with its bookkeeping. */
 interface Slot {
@@ -516,7 +523,10 @@ function assembleReport(
   };
 }
 
-/** Like analyzeFile, but never throws: file-level failures become a coded error record. */
+/**
+ * Like analyzeFile, but never throws: file-level failures become a coded error result with the
+ * input's failure record.
+ */
 export async function analyzeFileSafe(
   path: string,
   params: AnalyzeFileParams = {},
@@ -525,10 +535,11 @@ export async function analyzeFileSafe(
     return { ok: true, report: await analyzeFile(path, params) };
   } catch (e) {
     const err = toSonoError(e);
-    return {
-      ok: false,
-      path: resolve(path),
-      error: { code: err.code, message: err.message, details: err.details },
-    };
+    const error = { code: err.code, message: err.message, details: err.details };
+    const record = await buildFailureRecord(path, error, {
+      ...(params.taskId !== undefined ? { taskId: params.taskId } : {}),
+      ...(params.signal ? { signal: params.signal } : {}),
+    });
+    return { ok: false, path: resolve(path), error, record };
   }
 }

@@ -80,3 +80,26 @@ export function validateAgainst(relPath: string, doc: unknown): ValidationOutcom
 export function validateReport(doc: unknown): ValidationOutcome {
   return validateAgainst('report.schema.json', doc);
 }
+
+/** The kinds of public JSON document `validateDocument` recognises, with their schema. */
+export const DOCUMENT_SCHEMAS = {
+  report: 'report.schema.json',
+  failure_record: 'failure-record.schema.json',
+  batch_summary: 'batch-summary.schema.json',
+} as const;
+
+export type DocumentKind = keyof typeof DOCUMENT_SCHEMAS;
+
+/** Which public document `doc` is: a failure record, a batch summary, or (otherwise) a report. */
+export function documentKind(doc: unknown): DocumentKind {
+  const o = (doc ?? {}) as Record<string, unknown>;
+  if (o['record_type'] === 'failure') return 'failure_record';
+  if ('totals' in o && 'files' in o) return 'batch_summary';
+  return 'report';
+}
+
+/** Validates any public document against the schema of its kind. */
+export function validateDocument(doc: unknown): ValidationOutcome & { kind: DocumentKind } {
+  const kind = documentKind(doc);
+  return { kind, ...validateAgainst(DOCUMENT_SCHEMAS[kind], doc) };
+}

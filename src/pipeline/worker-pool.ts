@@ -94,6 +94,7 @@ export class WorkerPool {
   private readonly queue: Task[] = [];
   private nextId = 1;
   private closed = false;
+  private readonly watched = new Map<AbortSignal, { set: Set<Task>; onAbort: () => void }>();
 
   constructor(private readonly options: WorkerPoolOptions = {}) {
     const size = options.size ?? 1;
@@ -120,13 +121,8 @@ export class WorkerPool {
     return new Promise<AnalyzeResult>((resolve) => {
       const task: Task = { id: this.nextId++, path, params, opts, resolve, settled: false };
       if (opts.signal) {
-        const onAbort = (): void => this.cancel(task);
-        if (opts.signal.aborted) {
-          queueMicrotask(onAbort);
-        } else {
-          opts.signal.addEventListener('abort', onAbort, { once: true });
-          task.cleanup = () => opts.signal?.removeEventListener('abort', onAbort);
-        }
+        if (opts.signal.aborted) queueMicrotask(() => this.cancel(task));
+        else task.cleanup = this.watch(opts.signal, task);
       }
       this.queue.push(task);
       this.dispatch();
@@ -163,6 +159,33 @@ export class WorkerPool {
         await w.worker.terminate();
       }),
     );
+  }
+
+  /**
+   * One 'abort' listener per signal, whatever the number of tasks sharing it (a batch passes one
+   * signal to every file: a listener per task made Node warn past 10). Returns the unwatch.
+   */
+  private watch(signal: AbortSignal, task: Task): () => void {
+    let tasks = this.watched.get(signal);
+    if (!tasks) {
+      const set = new Set<Task>();
+      const onAbort = (): void => {
+        this.watched.delete(signal);
+        for (const t of [...set]) this.cancel(t);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      tasks = { set, onAbort };
+      this.watched.set(signal, tasks);
+    }
+    const entry = tasks;
+    entry.set.add(task);
+    return () => {
+      entry.set.delete(task);
+      if (entry.set.size === 0 && this.watched.get(signal) === entry) {
+        signal.removeEventListener('abort', entry.onAbort);
+        this.watched.delete(signal);
+      }
+    };
   }
 
   private settle(task: Task, result: AnalyzeResult): void {

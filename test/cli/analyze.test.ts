@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { XMLValidator } from 'fast-xml-parser';
@@ -18,10 +19,17 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A path as the CLI prints it: relative to the working directory when inside it. */
+function cliPath(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r === '' || r.startsWith('..') ? p : r;
+}
+
 interface Entry {
   input: string;
   status: string;
   report?: string;
+  record?: string;
   error?: { code: string; message: string };
 }
 
@@ -83,7 +91,6 @@ function buildMixedFolder(): { root: string; good: string[]; broken: Record<stri
       'image.wav': /^SONO_ERR_NOT_AUDIO$/,
       'readme.wav': /^SONO_ERR_NOT_AUDIO$/,
       'truncated.mp3': /^SONO_ERR_(TRUNCATED|DECODE_FAILED|CORRUPT_HEADER)$/,
-      'absurd-size.wav': /^SONO_ERR_(FILE_TOO_LARGE|CORRUPT_HEADER)$/,
     },
   };
 }
@@ -116,6 +123,8 @@ test('a batch mixing good and broken files: exit 1, every failure coded, every g
     join(fx.root, 'empty-folder'),
     '--out',
     out,
+    '--root',
+    inDir,
     '--type',
     'technical',
     '--format',
@@ -131,6 +140,25 @@ test('a batch mixing good and broken files: exit 1, every failure coded, every g
     const e = byName.get(name);
     assert.equal(e?.status, 'failed', `${name} should fail`);
     assert.match(e!.error!.code, code, `${name}: ${e!.error!.message}`);
+    // One record per input: the failure record sits where the report would, and validates.
+    assert.equal(e!.record, cliPath(join(out, 'broken', `${name}.json`)));
+    const record = JSON.parse(readFileSync(e!.record!, 'utf8')) as {
+      status: string;
+      error: { code: string };
+      source: { size_bytes: number | null };
+      fixity: { sha256: string; bytes: number } | null;
+      content: { non_audio: string | null };
+    };
+    assert.equal(record.status, 'failed');
+    assert.equal(record.error.code, e!.error!.code);
+    const bytes = readFileSync(join(inDir, 'broken', name));
+    assert.equal(record.source.size_bytes, bytes.length);
+    if (bytes.length > 0)
+      assert.equal(record.fixity?.sha256, createHash('sha256').update(bytes).digest('hex'));
+    if (name === 'image.wav') assert.equal(record.content.non_audio, 'PNG image');
+    const vr = cli('validate', e!.record!);
+    assert.equal(vr.status, 0, vr.stdout);
+    assert.match(vr.stdout, /valid failure record/);
     assert.match(
       r.stdout,
       new RegExp(`${name.replace('.', '\\.')}\\s.*${e!.error!.code}`),
@@ -145,6 +173,13 @@ test('a batch mixing good and broken files: exit 1, every failure coded, every g
     assert.ok(rep.warnings.length > 0, 'an analysed lying WAV must carry a warning');
   }
 
+  // A WAV whose sizes claim 4 GB is a cut file: analysed as far as it decodes, marked truncated.
+  const absurd = byName.get('absurd-size.wav')!;
+  assert.equal(absurd.status, 'ok', absurd.error?.message);
+  const cut = JSON.parse(readFileSync(absurd.report!, 'utf8')) as Report;
+  assert.equal(cut.results.technical_metadata.integrity?.status, 'truncated');
+  assert.equal(cut.results.technical_metadata.integrity?.declared_bytes, 0xffffffc0);
+
   for (const file of fx.good) {
     const base = join(out, relative(inDir, file));
     const report = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Report;
@@ -158,14 +193,17 @@ test('a batch mixing good and broken files: exit 1, every failure coded, every g
       new RegExp(`<dc:identifier>sha256:${report.results.fixity.sha256}</dc:identifier>`),
     );
   }
-  assert.equal(summary.totals.ok, fx.good.length + (liar.status === 'ok' ? 1 : 0));
+  assert.equal(summary.totals.ok, fx.good.length + 1 + (liar.status === 'ok' ? 1 : 0));
   const csv = readFileSync(join(out, 'batch-summary.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, summary.files.length + 1);
   assert.match(csv[0]!, /^input,status,error_code,/);
 
   // validate: the written report passes, a report missing audio_info fails naming it.
   const reportPath = join(out, 'a', 'take.wav.json');
-  assert.equal(cli('validate', reportPath).status, 0);
+  const vs = cli('validate', reportPath, join(out, 'batch-summary.json'));
+  assert.equal(vs.status, 0, vs.stdout);
+  assert.match(vs.stdout, /valid report/);
+  assert.match(vs.stdout, /valid batch summary/);
   const broken = JSON.parse(readFileSync(reportPath, 'utf8')) as Record<string, unknown>;
   delete broken['audio_info'];
   const brokenPath = join(fx.root, 'broken-report.json');
@@ -181,6 +219,8 @@ test('a batch mixing good and broken files: exit 1, every failure coded, every g
     inDir,
     '--out',
     out2,
+    '--root',
+    inDir,
     '--type',
     'technical',
     '--jobs',
@@ -195,7 +235,7 @@ test('a batch mixing good and broken files: exit 1, every failure coded, every g
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { ok: boolean; report?: Report; error?: { code: string } });
-  assert.equal(lines.length, fx.good.length + Object.keys(fx.broken).length + 1);
+  assert.equal(lines.length, fx.good.length + Object.keys(fx.broken).length + 2);
   assert.equal(lines.filter((l) => l.ok).length, summary.totals.ok);
   for (const l of lines) {
     if (l.ok) assert.ok(validateReport(l.report).valid);
@@ -209,6 +249,45 @@ test('a batch mixing good and broken files: exit 1, every failure coded, every g
       rel,
     );
   }
+});
+
+test('repeatable batches: layout fixed by --root, a summary per run, --skip-existing resumes, no empty exports', () => {
+  const out = join(fx.root, 'out-repeat');
+  const run = (...args: string[]): ReturnType<typeof cli> =>
+    cli('analyze', ...args, '--out', out, '--root', inDir, '-q');
+  // First run: only folder a (the inputs' common folder would be in/a, the root keeps in/).
+  const r1 = run(join(inDir, 'a'), '--type', 'speech');
+  assert.equal(r1.status, 0, r1.stderr);
+  assert.ok(existsSync(join(out, 'a', 'take.wav.json')));
+  // A tone has no speakers: no zero-byte RTTM or label files.
+  for (const f of readdirSync(join(out, 'a'))) {
+    assert.ok(readFileSync(join(out, 'a', f)).length > 0, `${f} is empty`);
+  }
+  assert.ok(!existsSync(join(out, 'a', 'take.wav.rttm')));
+  // Second run over both folders, resuming: a/take.wav is skipped, b/take.wav analysed.
+  const r2 = run(join(inDir, 'a'), join(inDir, 'b'), '--type', 'speech', '--skip-existing');
+  assert.equal(r2.status, 0, r2.stderr);
+  const summary = readSummary(out) as unknown as {
+    files: Entry[];
+    totals: { ok: number; skipped: number };
+    run_id: string;
+    root: string;
+  };
+  assert.equal(summary.root, inDir);
+  const status = new Map(summary.files.map((e) => [e.input, e.status]));
+  assert.equal(status.get(cliPath(join(inDir, 'a', 'take.wav'))), 'skipped');
+  assert.equal(status.get(cliPath(join(inDir, 'b', 'take.wav'))), 'ok');
+  assert.equal(summary.totals.skipped, 1);
+  assert.ok(existsSync(join(out, 'b', 'take.wav.json')));
+  // Each run kept its own summary.
+  const runs = readdirSync(join(out, 'batch-summaries'));
+  assert.equal(runs.length, 2);
+  assert.ok(runs.includes(`${summary.run_id}.json`));
+  // Another processing type is not the same report: analysed again, not skipped.
+  const again = run(join(inDir, 'a'), '--type', 'technical', '--skip-existing');
+  assert.equal(again.status, 0);
+  const s3 = readSummary(out);
+  assert.equal(s3.files[0]?.status, 'ok', 'another processing type is not the same report');
 });
 
 test('usage errors exit 2; help documents exit codes; probe prints technical data', () => {
@@ -233,7 +312,7 @@ test('corpus: a comprehensive run writes a schema-valid report and DC XML for ev
   const corpus = corpusOrSkip(t);
   if (!corpus) return;
   const out = join(tempDir('sonoteca-cli-corpus-'), 'out');
-  const r = cli('analyze', corpus, '--out', out, '--jobs', '2', '--quiet');
+  const r = cli('analyze', corpus, '--out', out, '--root', corpus, '--jobs', '2', '--quiet');
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const files = corpusAudioFiles(corpus);
   assert.ok(files.length > 10);

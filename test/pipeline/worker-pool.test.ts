@@ -104,3 +104,39 @@ test('cancelling a running task stops its analysis with SONO_ERR_CANCELLED; the 
     await pool.close();
   }
 });
+
+test('one abort signal shared by 20 queued files holds one listener, none once settled (no MaxListenersExceededWarning)', async () => {
+  const { EventEmitter } = await import('node:events');
+  const getEventListeners = EventEmitter.getEventListeners.bind(EventEmitter);
+  const pool = new WorkerPool({ size: 1 });
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => {
+    warnings.push(w.name);
+  };
+  process.on('warning', onWarning);
+  try {
+    const abort = new AbortController();
+    const runs = Array.from({ length: 20 }, () =>
+      pool.run(a, { processingType: 'technical' }, { signal: abort.signal }),
+    );
+    assert.equal(getEventListeners(abort.signal, 'abort').length, 1);
+    const first = await runs[0]!;
+    assert.equal(first.ok, true);
+    abort.abort();
+    const rest = await Promise.all(runs.slice(1));
+    assert.ok(rest.every((r) => !r.ok && r.error.code === 'SONO_ERR_CANCELLED'));
+    assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
+    // A signal that never aborts is released once its tasks settle.
+    const keep = new AbortController();
+    await pool.run(a, { processingType: 'technical' }, { signal: keep.signal });
+    assert.equal(getEventListeners(keep.signal, 'abort').length, 0);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(
+      warnings.filter((n) => n === 'MaxListenersExceededWarning'),
+      [],
+    );
+  } finally {
+    process.off('warning', onWarning);
+    await pool.close();
+  }
+});

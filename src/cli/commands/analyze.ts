@@ -5,7 +5,7 @@
  * summary table on stdout. Broken files and bad arguments are reported with their error code; the
  * rest of the batch completes. Exit code 1 when anything failed.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { AnalyzeOptions } from '../../analysis/analyzer.js';
@@ -14,6 +14,7 @@ import { resolveQcProfile } from '../../analysis/quality-control/profiles.js';
 import { isSonoError, type ErrorCode } from '../../errors.js';
 import { applicableExporters } from '../../metadata/exports/index.js';
 import { renderOaiDc } from '../../metadata/oai-dc.js';
+import { computeAnalyzersKey, sha256File } from '../../jobs/processor.js';
 import { DEFAULT_PROFILE, type AnalyzeResult } from '../../pipeline/analyze-file.js';
 import {
   collectionCsvErrorRow,
@@ -21,18 +22,19 @@ import {
   renderCollectionCsv,
   type CollectionCsvRow,
 } from '../../metadata/exports/collection-csv.js';
-import { generatorVersion, type Report } from '../../pipeline/report.js';
+import { buildFailureRecord } from '../../pipeline/failure-record.js';
+import { generatorVersion, SCHEMA_VERSION, type Report } from '../../pipeline/report.js';
 import { summarizeReport } from '../../pipeline/report-summary.js';
 import { PROCESSING_TYPES, type ProcessingType } from '../../pipeline/stages.js';
 import { WorkerPool } from '../../pipeline/worker-pool.js';
 import { EXIT_FAILURES, EXIT_OK, UsageError, type CliCommand } from '../command.js';
-import { commonBaseDir, discoverAudioFiles, AUDIO_EXTENSIONS } from '../discover.js';
-import { outputBase, writeFileAtomic } from '../output.js';
+import { discoverAudioFiles, AUDIO_EXTENSIONS } from '../discover.js';
+import { OUTSIDE_ROOT_DIR, outputBase, runStamp, writeFileAtomic } from '../output.js';
 import { createProgress } from '../progress.js';
 import { formatDuration, renderTable } from '../table.js';
 
 /** Version of the batch summary format (`docs/schema/batch-summary.schema.json`). */
-export const BATCH_SUMMARY_VERSION = '1.0.0';
+export const BATCH_SUMMARY_VERSION = '1.1.0';
 
 export const DEFAULT_OUT_DIR = 'sonoteca-reports';
 
@@ -48,6 +50,13 @@ export interface AnalyzeCliOptions {
   readonly maxSpeakers?: number;
   readonly model?: string;
   readonly quiet?: boolean;
+  /**
+   * Outputs mirror the inputs' paths relative to this folder.
+   * @defaultValue the current working directory
+   */
+  readonly root?: string;
+  /** Skip inputs whose report on disk has the same sha256 and analyzer versions. */
+  readonly skipExisting?: boolean;
 }
 
 /** One line of the batch summary. */
@@ -57,8 +66,12 @@ export interface BatchEntry {
    * inside it, absolute otherwise.
    */
   readonly input: string;
-  readonly status: 'ok' | 'failed';
+  readonly status: 'ok' | 'failed' | 'cancelled' | 'skipped';
   readonly report?: string;
+  /** The failure record of a failed or cancelled input (written where its report would be). */
+  readonly record?: string;
+  /** SHA-256 of the input's bytes, when read. */
+  readonly sha256?: string;
   readonly dc_xml?: string;
   readonly exports?: readonly string[];
   readonly duration_sec?: number;
@@ -78,6 +91,45 @@ function parseIntOption(name: string, min: number, max: number) {
   };
 }
 
+/** Exit code of an interrupted batch (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
+function isEmptyExport(text: string): boolean {
+  return text.trim() === '';
+}
+
+/**
+ * The report at `<base>.json` when it can stand for this run (`--skip-existing`): a report (not a
+ * failure record) of the same bytes (sha256), processing type, profile, report schema and
+ * analyzer versions. Returns its path, or null when the input must be analysed.
+ */
+async function keptReport(
+  base: string,
+  file: string,
+  analyzersKey: string,
+  opts: AnalyzeCliOptions,
+): Promise<{ path: string; sha256: string } | null> {
+  const path = `${base}.json`;
+  let doc: Report;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as Report;
+  } catch {
+    return null;
+  }
+  if ((doc as unknown as { record_type?: string }).record_type === 'failure') return null;
+  const sha = doc.results?.fixity?.sha256;
+  if (!sha || doc.schema_version !== SCHEMA_VERSION) return null;
+  if (doc.processing?.processing_type !== opts.type) return null;
+  if (doc.processing.profile !== (opts.profile ?? DEFAULT_PROFILE)) return null;
+  const versions = doc.processing.analyzers.map((a) => `${a.name}@${a.version}`).join(',');
+  if (!analyzersKey.startsWith(`${versions};`)) return null;
+  try {
+    return (await sha256File(file)) === sha ? { path, sha256: sha } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Runs the batch; returns the exit code. Exposed for tests and for other entry points. */
 export async function runAnalyze(
   inputs: readonly string[],
@@ -87,7 +139,11 @@ export async function runAnalyze(
   const t0 = performance.now();
   const outDir = resolve(opts.out);
   const { files, problems } = discoverAudioFiles(inputs);
-  const baseDir = commonBaseDir(files);
+  // A stated root (not the inputs' common folder, which changes with the inputs) keeps the
+  // output layout the same from one run to the next.
+  const root = resolve(opts.root ?? process.cwd());
+  const baseDir = root;
+  const runId = runStamp(startedAt);
   const rel = (p: string): string => {
     const r = relative(process.cwd(), p);
     return r === '' || r.startsWith('..') ? p : r;
@@ -128,27 +184,52 @@ export async function runAnalyze(
   });
   const abort = new AbortController();
   const onSigint = (): void => {
-    progress.log('sonoteca: interrupted, cancelling running analyses…');
+    if (abort.signal.aborted) {
+      // Second Ctrl-C: stop now, with the terminal restored.
+      progress.stop();
+      process.exit(130);
+    }
+    // The progress bar hides the cursor and redraws lines: stop it first, so that the messages
+    // that follow land on a clean terminal.
+    progress.stop();
+    process.stderr.write(
+      'sonoteca: interrupted, cancelling running analyses (Ctrl-C again to quit)…\n',
+    );
     abort.abort();
   };
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
+  if (files.some((f) => relative(root, f).startsWith('..')))
+    process.stderr.write(
+      `sonoteca: some inputs are outside the root ${root}; their outputs go under ${OUTSIDE_ROOT_DIR}/ (set --root)\n`,
+    );
+  const analyzersKey = opts.skipExisting ? computeAnalyzersKey(opts.type, options) : '';
   const ndjson: string[] = [];
   const csvRows: (CollectionCsvRow | undefined)[] = [];
   const pool = new WorkerPool({ size: opts.jobs });
   let done = 0;
 
-  const handle = (file: string, index: number, result: AnalyzeResult): BatchEntry => {
+  const handle = async (
+    file: string,
+    index: number,
+    result: AnalyzeResult,
+  ): Promise<BatchEntry> => {
     done++;
     const base = outputBase(outDir, baseDir, file);
     if (opts.format === 'ndjson') ndjson.push(JSON.stringify(result));
     if (!result.ok) {
+      // One record per input: a failure gets its record where its report would be.
+      const record = result.record ?? (await buildFailureRecord(file, result.error));
+      writeFileAtomic(`${base}.json`, `${JSON.stringify(record, null, 2)}\n`);
+      const word = record.status === 'cancelled' ? 'CANCELLED' : 'FAIL';
       log(
-        `[${done}/${files.length}] FAIL ${rel(file)}  ${result.error.code}: ${result.error.message}`,
+        `[${done}/${files.length}] ${word} ${rel(file)}  ${result.error.code}: ${result.error.message}`,
       );
       csvRows[index] = collectionCsvErrorRow(rel(file), result.error.code, result.error.message);
       return {
         input: rel(file),
-        status: 'failed',
+        status: record.status,
+        record: rel(`${base}.json`),
+        ...(record.fixity ? { sha256: record.fixity.sha256 } : {}),
         error: { code: result.error.code, message: result.error.message },
       };
     }
@@ -161,7 +242,10 @@ export async function runAnalyze(
     if (dc) writeFileAtomic(`${base}.dc.xml`, renderOaiDc(dc));
     for (const ex of applicableExporters(report)) {
       try {
-        writeFileAtomic(`${base}${ex.fileSuffix}`, ex.render(report));
+        const text = ex.render(report);
+        // No empty export files (an RTTM of a recording without speakers has no line to hold).
+        if (isEmptyExport(text)) continue;
+        writeFileAtomic(`${base}${ex.fileSuffix}`, text);
         written.push(rel(`${base}${ex.fileSuffix}`));
       } catch (e) {
         progress.log(`sonoteca: export ${ex.id} of ${rel(file)} failed: ${String(e)}`);
@@ -177,6 +261,7 @@ export async function runAnalyze(
       input: rel(file),
       status: 'ok',
       report: rel(`${base}.json`),
+      ...(report.results.fixity.sha256 ? { sha256: report.results.fixity.sha256 } : {}),
       ...(dc ? { dc_xml: rel(`${base}.dc.xml`) } : {}),
       exports: written,
       duration_sec: h.durationSec,
@@ -190,6 +275,26 @@ export async function runAnalyze(
   try {
     await Promise.all(
       files.map(async (file, i) => {
+        if (opts.skipExisting) {
+          const kept = await keptReport(
+            outputBase(outDir, baseDir, file),
+            file,
+            analyzersKey,
+            opts,
+          );
+          if (kept) {
+            done++;
+            log(`[${done}/${files.length}] skip ${rel(file)}  (report up to date)`);
+            fileEntries[i] = {
+              input: rel(file),
+              status: 'skipped',
+              report: rel(kept.path),
+              sha256: kept.sha256,
+            };
+            progress.fileDone(i, 0, sizes[i] ?? 0);
+            return;
+          }
+        }
         const result = await pool.run(
           file,
           { processingType: opts.type, options },
@@ -201,7 +306,7 @@ export async function runAnalyze(
         );
         let entry: BatchEntry;
         try {
-          entry = handle(file, i, result);
+          entry = await handle(file, i, result);
         } catch (e) {
           csvRows[i] = undefined; // the outputs were not written: the row reports the error
           entry = {
@@ -222,7 +327,9 @@ export async function runAnalyze(
   for (const e of fileEntries) if (e) entries.push(e);
 
   const ok = entries.filter((e) => e.status === 'ok').length;
-  const failed = entries.length - ok;
+  const skipped = entries.filter((e) => e.status === 'skipped').length;
+  const cancelled = entries.filter((e) => e.status === 'cancelled').length;
+  const failed = entries.filter((e) => e.status === 'failed').length;
   const audioSec = entries.reduce((s, e) => s + (e.duration_sec ?? 0), 0);
   const wallSec = (performance.now() - t0) / 1000;
   const summary = {
@@ -230,7 +337,9 @@ export async function runAnalyze(
     generator: { name: 'sonoteca', version: generatorVersion() },
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
+    run_id: runId,
     out_dir: outDir,
+    root,
     processing_type: opts.type,
     profile: options.profile ?? DEFAULT_PROFILE,
     jobs: opts.jobs,
@@ -238,12 +347,17 @@ export async function runAnalyze(
       inputs: entries.length,
       ok,
       failed,
+      cancelled,
+      skipped,
       audio_sec: Math.round(audioSec * 1000) / 1000,
       wall_sec: Math.round(wallSec * 1000) / 1000,
     },
     files: entries,
   };
-  writeFileAtomic(join(outDir, 'batch-summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  // Each run keeps its own summary; batch-summary.json is a copy of the latest.
+  const summaryJson = `${JSON.stringify(summary, null, 2)}\n`;
+  writeFileAtomic(join(outDir, 'batch-summaries', `${runId}.json`), summaryJson);
+  writeFileAtomic(join(outDir, 'batch-summary.json'), summaryJson);
   if (opts.format === 'csv') {
     // One row per input: unreadable inputs first (as in the summary), then files in order.
     const rows = [
@@ -270,21 +384,25 @@ export async function runAnalyze(
       e.duration_sec !== undefined ? formatDuration(e.duration_sec) : '',
       e.loudness_lufs !== undefined ? `${e.loudness_lufs.toFixed(1)} LUFS` : '',
       e.qc_verdict ?? '',
-      e.status === 'ok'
-        ? e.failed_sections && e.failed_sections.length > 0
-          ? `ok (failed: ${e.failed_sections.join(', ')})`
-          : 'ok'
-        : (e.error?.code ?? 'failed'),
+      e.status === 'skipped'
+        ? 'skipped (up to date)'
+        : e.status === 'cancelled'
+          ? 'cancelled'
+          : e.status === 'ok'
+            ? e.failed_sections && e.failed_sections.length > 0
+              ? `ok (failed: ${e.failed_sections.join(', ')})`
+              : 'ok'
+            : (e.error?.code ?? 'failed'),
     ]);
     process.stdout.write(
       `\n${renderTable(['file', 'duration', 'loudness', 'QC', 'status'], rows)}\n`,
     );
   }
   process.stdout.write(
-    `${ok} ok, ${failed} failed, ${formatDuration(audioSec)} of audio in ${wallSec.toFixed(1)} s` +
+    `${ok} ok, ${failed} failed${cancelled ? `, ${cancelled} cancelled` : ''}${skipped ? `, ${skipped} skipped` : ''}, ${formatDuration(audioSec)} of audio in ${wallSec.toFixed(1)} s` +
       ` → ${rel(outDir)}/ (batch-summary.json)\n`,
   );
-  if (abort.signal.aborted) return 130;
+  if (abort.signal.aborted) return EXIT_INTERRUPTED;
   return failed > 0 ? EXIT_FAILURES : EXIT_OK;
 }
 
@@ -298,6 +416,14 @@ export const analyzeCommand: CliCommand = {
       )
       .argument('<paths...>', 'audio files and/or folders')
       .option('-o, --out <dir>', 'output folder (mirrors the input tree)', DEFAULT_OUT_DIR)
+      .option(
+        '--root <dir>',
+        'outputs mirror the inputs relative to this folder (default: the working directory)',
+      )
+      .option(
+        '--skip-existing',
+        'resume: skip inputs whose report has the same sha256, type, profile and analyzer versions',
+      )
       .option(
         '-j, --jobs <n>',
         'files analysed in parallel (worker threads)',
@@ -330,11 +456,15 @@ export const analyzeCommand: CliCommand = {
       .addHelpText(
         'after',
         `
-Outputs (under --out, mirroring the inputs' folders below their common parent):
-  <name>.json            the report (docs/schema/report.schema.json)
+Outputs (under --out, mirroring the inputs' paths relative to --root, default the working
+directory; inputs outside the root go under ${OUTSIDE_ROOT_DIR}/<absolute path>):
+  <name>.json            the report (docs/schema/report.schema.json), or for an input that
+                         failed or was cancelled its failure record (failure-record.schema.json:
+                         coded error, size, checksums, sniffed format, what ffmpeg could read)
   <name>.dc.xml          Dublin Core as oai_dc XML
   <name>.<export>        every applicable export (segments CSV, RTTM, WebVTT, …)
-  batch-summary.json     one entry per input: status, error code, headline numbers
+  batch-summary.json     one entry per input: status, error code, headline numbers (latest run)
+  batch-summaries/<run>.json  every run's own summary (never overwritten)
   batch-summary.csv      with --format csv
   batch.ndjson           with --format ndjson: one line per file (report or error record)
   <name> keeps the input's extension: song.wav → song.wav.json, song.wav.dc.xml
@@ -345,8 +475,10 @@ Audio extensions searched in folders: ${AUDIO_EXTENSIONS.join(', ')}
 Examples:
   sonoteca analyze interview.wav
   sonoteca analyze ./archive --out ./reports --jobs 2
+  sonoteca analyze /mnt/tapes --root /mnt/tapes --out ./reports --skip-existing   (resume)
   sonoteca analyze ./tapes --type technical --profile access-copy --format csv
 
+Ctrl-C cancels the running analyses (cancelled inputs are not failures; a second Ctrl-C quits).
 Exit codes: 0 all files ok; 1 some file or path failed (codes in the summary, see docs/errors.md);
 2 usage error; 130 interrupted.`,
       )
@@ -384,6 +516,8 @@ Exit codes: 0 all files ok; 1 some file or path failed (codes in the summary, se
           ...(maxS !== undefined ? { maxSpeakers: maxS } : {}),
           ...(o['model'] !== undefined ? { model: o['model'] as string } : {}),
           quiet: o['quiet'] === true,
+          ...(o['root'] !== undefined ? { root: o['root'] as string } : {}),
+          skipExisting: o['skipExisting'] === true,
         });
         process.exitCode = code;
       });

@@ -5,7 +5,8 @@
  * never from the command line (it would land in shell history and `ps`).
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/config.js';
+import { existsSync } from 'node:fs';
+import { loadConfig, type DatabaseConfig } from '../../config/config.js';
 import { hashPassword } from '../../service/auth/passwords.js';
 import { storeConfigOf } from '../../service/runtime-config.js';
 import { createDatabase } from '../../store/database.js';
@@ -65,9 +66,32 @@ function checkNewPassword(pw: string): string {
   return pw;
 }
 
-/** Opens the configured database for a short CLI operation. */
+/** How the database is named to the user (never its password). */
+export function describeDatabase(db: DatabaseConfig): string {
+  return db.kind === 'sqlite'
+    ? `SQLite ${db.path}`
+    : `PostgreSQL ${db.user}@${db.host}:${db.port}/${db.database}${db.schema ? ` (schema ${db.schema})` : ''}`;
+}
+
+/**
+ * Opens the configured database for a short CLI operation, saying which one on stderr. A SQLite
+ * file that does not exist is only created when DATA_DIR or SQLITE_PATH names it: without them
+ * the default `./data/sonoteca.db` would be a new, empty database beside the service's real one.
+ */
 export async function withStore<T>(f: (store: Store) => Promise<T>): Promise<T> {
-  const store = await createDatabase(storeConfigOf(loadConfig(process.env)));
+  const config = loadConfig(process.env);
+  const db = config.database;
+  if (
+    db.kind === 'sqlite' &&
+    !existsSync(db.path) &&
+    process.env['DATA_DIR'] === undefined &&
+    process.env['SQLITE_PATH'] === undefined
+  )
+    throw new UsageError(
+      `no database at ${db.path}: set DATA_DIR (or SQLITE_PATH, or DB_HOST for PostgreSQL) to the service's database; set DATA_DIR=./data to create a new one there`,
+    );
+  process.stderr.write(`sonoteca: database: ${describeDatabase(db)}\n`);
+  const store = await createDatabase(storeConfigOf(config));
   try {
     return await f(store);
   } finally {
