@@ -10,7 +10,7 @@
  * The L2 penalty is fixed beforehand, not searched on these files.
  */
 import { resolve } from 'node:path';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { describeLabelledFiles, trainFromDescribed } from '../src/pipeline/train-heritage.js';
 import { writeFileAtomic } from '../src/cli/output.js';
 import { corpusHeritageLabels } from '../eval/heritage.js';
@@ -38,7 +38,10 @@ const model = trainFromDescribed(described, {
   l2: DEFAULT_MODEL_L2,
   createdAt: new Date().toISOString().slice(0, 10) + 'T00:00:00Z',
 });
-writeFileAtomic(out, await format(JSON.stringify(model), { parser: 'json' }));
+writeFileAtomic(
+  out,
+  await format(JSON.stringify(model), { ...(await resolveConfig(out)), filepath: out }),
+);
 const t = model.training!;
 console.log(
   `wrote ${out}: ${t.samples} files, ${t.sources} sources, LOSO accuracy ${t.accuracy?.toFixed(3)}, ` +
