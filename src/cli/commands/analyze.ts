@@ -333,9 +333,10 @@ export const analyzeCommand: CliCommand = {
 Outputs (under --out, mirroring the inputs' folders below their common parent):
   <name>.json            the report (docs/schema/report.schema.json)
   <name>.dc.xml          Dublin Core as oai_dc XML
-  <name>.<export>        every applicable export (segments CSV, RTTM, WebVTT, …)
+  <name>.<export>        every applicable export: PREMIS, EBUCore, PBCore (.premis.xml, .ebucore.xml,
+                         .pbcore.xml), segments CSV, RTTM, WebVTT, …
   batch-summary.json     one entry per input: status, error code, headline numbers
-  batch-summary.csv      with --format csv
+  batch-summary.csv      with --format csv: the collection CSV, one row per input (docs/METADATA.md)
   batch.ndjson           with --format ndjson: one line per file (report or error record)
   <name> keeps the input's extension: song.wav → song.wav.json, song.wav.dc.xml
 
