@@ -62,7 +62,15 @@ test('preservation-master fails 96 kHz / 24-bit upsampled from a 44.1 kHz Vorbis
 
 test('preservation-master fails 48 kHz / 24-bit resampled from 16 kHz', async () => {
   const src = join(dir, 'src16.wav');
-  ffmpeg('-f', 'lavfi', '-i', 'anoisesrc=d=6:c=pink:r=16000:a=0.3:seed=7', '-c:a', 'pcm_s16le', src);
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    'anoisesrc=d=6:c=pink:r=16000:a=0.3:seed=7',
+    '-c:a',
+    'pcm_s16le',
+    src,
+  );
   const wav = join(dir, 'master48.wav');
   ffmpeg('-i', src, '-ar', '48000', '-c:a', 'pcm_s24le', wav);
   const qc = await qcOf(wav);
