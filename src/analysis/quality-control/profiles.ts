@@ -135,7 +135,8 @@ export const PRESERVATION_MASTER: QcProfile = {
       warn_above: 1,
       fail_above: 5,
     },
-    { id: 'upsampled', metric: 'upsampled', warn_if: true },
+    // An upsampled file is not a master: its content is that of the lower rate (IASA TC-04).
+    { id: 'upsampled', metric: 'upsampled', fail_if: true },
     { id: 'lossy_history', metric: 'lossy_transcode_suspected', fail_if: true },
     { id: 'polarity', metric: 'inverted_polarity', warn_if: true, on_missing: 'pass' },
     { id: 'dead_channel', metric: 'silent_channel', warn_if: true, on_missing: 'pass' },

@@ -462,10 +462,11 @@ directory; inputs outside the root go under ${OUTSIDE_ROOT_DIR}/<absolute path>)
                          failed or was cancelled its failure record (failure-record.schema.json:
                          coded error, size, checksums, sniffed format, what ffmpeg could read)
   <name>.dc.xml          Dublin Core as oai_dc XML
-  <name>.<export>        every applicable export (segments CSV, RTTM, WebVTT, …)
+  <name>.<export>        every applicable export: PREMIS, EBUCore, PBCore (.premis.xml, .ebucore.xml,
+                         .pbcore.xml), segments CSV, RTTM, WebVTT, … (never an empty file)
   batch-summary.json     one entry per input: status, error code, headline numbers (latest run)
   batch-summaries/<run>.json  every run's own summary (never overwritten)
-  batch-summary.csv      with --format csv
+  batch-summary.csv      with --format csv: the collection CSV, one row per input (docs/METADATA.md)
   batch.ndjson           with --format ndjson: one line per file (report or error record)
   <name> keeps the input's extension: song.wav → song.wav.json, song.wav.dc.xml
 

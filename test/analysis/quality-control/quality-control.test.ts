@@ -179,7 +179,7 @@ test('bandwidth: full-band noise passes; upsampled and lossy-shelf signals are f
   near(up.bandwidth.cutoff_hz, 11000, 500, 'cutoff');
   near(up.bandwidth.effective_bandwidth_hz, 11000, 800, 'effective bandwidth');
   assert.equal(up.bandwidth.lossy_transcode_suspected, false);
-  assert.equal(up.profile.checks.find((c) => c.id === 'upsampled')?.status, 'warn');
+  assert.equal(up.profile.checks.find((c) => c.id === 'upsampled')?.status, 'fail');
 
   // A 19 kHz shelf in a lossless 44.1 kHz file: the signature of a decoded MP3/AAC.
   const r44 = 44100;

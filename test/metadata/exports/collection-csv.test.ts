@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { after, test } from 'node:test';
 import {
   COLLECTION_CSV_COLUMNS,
@@ -19,10 +20,22 @@ test('collection CSV: one row per input with checksums, format, QC and failing c
     format: 'pcm16',
   });
   const report = await analyzeFile(wav, { processingType: 'technical' });
-  const csv = renderCollectionCsv([
+  const rows = [
     collectionCsvRow('a, "b".wav', report, 'a, "b".wav.json'),
     collectionCsvErrorRow('x.wav', 'SONO_ERR_NOT_AUDIO', 'not audio'),
+  ];
+  const schema = JSON.parse(
+    readFileSync(
+      new URL('../../../docs/schema/collection-csv.schema.json', import.meta.url),
+      'utf8',
+    ),
+  ) as object;
+  const validate = new Ajv2020({ strict: false }).compile(schema);
+  for (const r of rows) assert.ok(validate(r), JSON.stringify(validate.errors));
+  assert.deepEqual(Object.keys((schema as { properties: object }).properties), [
+    ...COLLECTION_CSV_COLUMNS,
   ]);
+  const csv = renderCollectionCsv(rows);
   const lines = csv.trimEnd().split('\n');
   assert.equal(lines.length, 3);
   assert.equal(lines[0], COLLECTION_CSV_COLUMNS.join(','));
