@@ -69,6 +69,9 @@ async function identifyJwt(app: FastifyInstance, store: Store, token: string): P
       detail: expired ? 'token expired' : 'invalid token',
     });
   }
+  // A token without an expiry would be valid for ever: refuse it (ours always carry exp).
+  if (typeof (claims as { exp?: unknown }).exp !== 'number')
+    throw new SonoError('SONO_ERR_UNAUTHORIZED', { detail: 'token without expiry (exp)' });
   const user = await store.users.get(claims.sub);
   if (user === undefined || user.disabled)
     throw new SonoError('SONO_ERR_UNAUTHORIZED', { detail: 'user no longer active' });
