@@ -73,4 +73,25 @@ describe('service hardening (sqlite+local)', () => {
     });
     assert.equal(withExp.statusCode, 200, withExp.body);
   });
+
+  it('a failed login is audited with the username and why, never the password', async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin1', password: 'not the password at all' },
+    });
+    assert.equal(res.statusCode, 401);
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'nobody', password: 'whatever-password' },
+    });
+    const page = await h.store.audit.list({ action: 'auth.login_failed' });
+    const reasons = page.items.map(
+      (e) => `${String(e.details?.['username'])}:${String(e.details?.['reason'])}`,
+    );
+    assert.ok(reasons.includes('admin1:wrong password'), reasons.join(', '));
+    assert.ok(reasons.includes('nobody:unknown user'), reasons.join(', '));
+    assert.ok(!JSON.stringify(page.items).includes('not the password at all'));
+  });
 });

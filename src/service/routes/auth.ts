@@ -53,6 +53,18 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
           : await verifyPassword(password, await dummyPasswordHash()).then(() => false);
       if (!ok || user === undefined) {
         req.log.warn({ username }, 'login failed');
+        // Failed logins are audited (guessing shows in the audit log, not only in a log file).
+        await audit(
+          ctx.store,
+          req,
+          'auth.login_failed',
+          { type: 'user', id: user?.id ?? null },
+          {
+            username: username.slice(0, 200),
+            reason:
+              user === undefined ? 'unknown user' : user.disabled ? 'disabled' : 'wrong password',
+          },
+        );
         throw new SonoError('SONO_ERR_UNAUTHORIZED', { detail: 'wrong username or password' });
       }
       const claims: JwtClaims = { sub: user.id, name: user.username, role: user.role };
