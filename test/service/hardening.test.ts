@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createHarness, SECRET_KEY, type Harness } from './harness.js';
+import { credentialStamp } from '../../src/service/plugins/auth.js';
+import { createHarness, PASSWORD, SECRET_KEY, type Harness } from './harness.js';
 
 function b64url(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -55,6 +56,7 @@ describe('service hardening (sqlite+local)', () => {
   it('a JWT without exp is refused; the same claims with exp are accepted', async () => {
     const user = (await h.store.users.list()).find((u) => u.role === 'admin')!;
     const base = {
+      pwd: credentialStamp(user.passwordHash),
       sub: user.id,
       name: user.username,
       role: 'admin',
@@ -93,5 +95,38 @@ describe('service hardening (sqlite+local)', () => {
     assert.ok(reasons.includes('admin1:wrong password'), reasons.join(', '));
     assert.ok(reasons.includes('nobody:unknown user'), reasons.join(', '));
     assert.ok(!JSON.stringify(page.items).includes('not the password at all'));
+  });
+
+  it('a password change revokes the tokens issued before it', async () => {
+    const login = async (password: string): Promise<string> => {
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'viewer1', password },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      return (res.json() as { access_token: string }).access_token;
+    };
+    const old = await login(PASSWORD);
+    const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+    assert.equal(
+      (await h.app.inject({ url: '/api/v1/tasks', headers: bearer(old) })).statusCode,
+      200,
+    );
+    const changed = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: bearer(old),
+      payload: { current_password: PASSWORD, new_password: 'a brand new long password' },
+    });
+    assert.ok(changed.statusCode < 300, changed.body);
+    const after = await h.app.inject({ url: '/api/v1/tasks', headers: bearer(old) });
+    assert.equal(after.statusCode, 401);
+    assert.match(after.body, /revoked/);
+    const fresh = await login('a brand new long password');
+    assert.equal(
+      (await h.app.inject({ url: '/api/v1/tasks', headers: bearer(fresh) })).statusCode,
+      200,
+    );
   });
 });

@@ -4,7 +4,7 @@ import { SonoError } from '../../errors.js';
 import { hashPassword, verifyPassword, dummyPasswordHash } from '../auth/passwords.js';
 import { audit } from '../audit.js';
 import type { RouteContext } from '../context.js';
-import { principalOf, requireRole, type JwtClaims } from '../plugins/auth.js';
+import { credentialStamp, principalOf, requireRole, type JwtClaims } from '../plugins/auth.js';
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post<{ Body: { username: string; password: string } }>(
@@ -67,7 +67,12 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
         );
         throw new SonoError('SONO_ERR_UNAUTHORIZED', { detail: 'wrong username or password' });
       }
-      const claims: JwtClaims = { sub: user.id, name: user.username, role: user.role };
+      const claims: JwtClaims = {
+        sub: user.id,
+        name: user.username,
+        role: user.role,
+        pwd: credentialStamp(user.passwordHash),
+      };
       const token = app.jwt.sign(claims, { expiresIn: ctx.config.jwtExpiresInSec });
       req.principal = { kind: 'user', id: user.id, name: user.username, role: user.role };
       await audit(ctx.store, req, 'auth.login', { type: 'user', id: user.id });
