@@ -64,8 +64,13 @@ function createFastify(deps: AppDeps): FastifyInstance {
         };
   const app = Fastify({
     ...logOptions,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A client's X-Request-Id is kept only when it is a short token (bounded, no control or
+    // header-splitting characters); anything else gets a fresh UUID.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     bodyLimit: 1024 * 1024,
     // Behind a reverse proxy set trustProxy via the proxy's address; default: the direct peer.
     trustProxy: false,
@@ -76,6 +81,9 @@ function createFastify(deps: AppDeps): FastifyInstance {
   });
   return app;
 }
+
+/** Accepted client request ids: 1–128 characters of [A-Za-z0-9._:-]. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Shared set-up of both apps: context, error mapping, request metrics, request-id header. */
 function prepare(app: FastifyInstance, deps: AppDeps): RouteContext {
@@ -118,6 +126,7 @@ function prepare(app: FastifyInstance, deps: AppDeps): RouteContext {
  */
 export async function buildProbeApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createFastify(deps);
+  await app.register(helmet);
   registerHealthRoutes(app, prepare(app, deps));
   return app;
 }

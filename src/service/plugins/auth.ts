@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * Authentication and authorisation.
  *
@@ -28,6 +29,17 @@ export interface JwtClaims {
   readonly sub: string;
   readonly name: string;
   readonly role: Role;
+  /** Fingerprint of the password hash the token was issued under (see credentialStamp). */
+  readonly pwd: string;
+}
+
+/**
+ * A short fingerprint of a user's stored password hash. Tokens carry it; a password change (a new
+ * salted hash) changes it, so every token issued before the change stops being accepted — without
+ * a token table. It reveals nothing usable (a truncated digest of a salted hash).
+ */
+export function credentialStamp(passwordHash: string): string {
+  return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 16);
 }
 
 function credentialsOf(
@@ -69,9 +81,16 @@ async function identifyJwt(app: FastifyInstance, store: Store, token: string): P
       detail: expired ? 'token expired' : 'invalid token',
     });
   }
+  // A token without an expiry would be valid for ever: refuse it (ours always carry exp).
+  if (typeof (claims as { exp?: unknown }).exp !== 'number')
+    throw new SonoError('SONO_ERR_UNAUTHORIZED', { detail: 'token without expiry (exp)' });
   const user = await store.users.get(claims.sub);
   if (user === undefined || user.disabled)
     throw new SonoError('SONO_ERR_UNAUTHORIZED', { detail: 'user no longer active' });
+  if (claims.pwd !== credentialStamp(user.passwordHash))
+    throw new SonoError('SONO_ERR_UNAUTHORIZED', {
+      detail: 'token revoked (the password was changed)',
+    });
   return { kind: 'user', id: user.id, name: user.username, role: user.role };
 }
 

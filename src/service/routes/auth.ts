@@ -4,7 +4,7 @@ import { SonoError } from '../../errors.js';
 import { hashPassword, verifyPassword, dummyPasswordHash } from '../auth/passwords.js';
 import { audit } from '../audit.js';
 import type { RouteContext } from '../context.js';
-import { principalOf, requireRole, type JwtClaims } from '../plugins/auth.js';
+import { credentialStamp, principalOf, requireRole, type JwtClaims } from '../plugins/auth.js';
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post<{ Body: { username: string; password: string } }>(
@@ -53,9 +53,26 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
           : await verifyPassword(password, await dummyPasswordHash()).then(() => false);
       if (!ok || user === undefined) {
         req.log.warn({ username }, 'login failed');
+        // Failed logins are audited (guessing shows in the audit log, not only in a log file).
+        await audit(
+          ctx.store,
+          req,
+          'auth.login_failed',
+          { type: 'user', id: user?.id ?? null },
+          {
+            username: username.slice(0, 200),
+            reason:
+              user === undefined ? 'unknown user' : user.disabled ? 'disabled' : 'wrong password',
+          },
+        );
         throw new SonoError('SONO_ERR_UNAUTHORIZED', { detail: 'wrong username or password' });
       }
-      const claims: JwtClaims = { sub: user.id, name: user.username, role: user.role };
+      const claims: JwtClaims = {
+        sub: user.id,
+        name: user.username,
+        role: user.role,
+        pwd: credentialStamp(user.passwordHash),
+      };
       const token = app.jwt.sign(claims, { expiresIn: ctx.config.jwtExpiresInSec });
       req.principal = { kind: 'user', id: user.id, name: user.username, role: user.role };
       await audit(ctx.store, req, 'auth.login', { type: 'user', id: user.id });

@@ -103,13 +103,12 @@ function liveness(ctx: RouteContext) {
 
 export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const noLimit = { rateLimit: false } as const;
-  // Machine endpoints: no rate limit, no browser security headers (helmet costs more than the
-  // probe itself under load; these answers are never rendered by a browser).
+  // Machine endpoints: no rate limit. Security headers stay on (every route has them: a probe
+  // URL opened in a browser, or proxied, must not be the one unprotected answer).
   app.get(
     '/health',
     {
       config: noLimit,
-      helmet: false,
       logLevel: 'warn',
       schema: {
         tags: ['health'],
@@ -127,7 +126,6 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
   };
   const readyOpts = {
     config: noLimit,
-    helmet: false as const,
     logLevel: 'warn' as const,
     schema: {
       tags: ['health'],
@@ -142,7 +140,6 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
     '/api/health',
     {
       config: noLimit,
-      helmet: false,
       schema: {
         tags: ['health'],
         summary: 'Detailed component status',
@@ -187,7 +184,6 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: RouteContext): v
     '/metrics',
     {
       config: noLimit,
-      helmet: false,
       logLevel: 'warn',
       schema: {
         tags: ['health'],
