@@ -15,9 +15,11 @@ const TABLES = [
   'api_keys',
   'audit_log',
   'batches',
+  'corrections', // 003-reviews
   'jobs',
   'maxxi_deliveries',
   'results',
+  'task_reviews', // 003-reviews
   'tasks',
   'users',
 ];
