@@ -15,11 +15,13 @@ const TABLES = [
   'api_keys',
   'audit_log',
   'batches',
+  'corrections', // 003-reviews
   'fingerprint_postings',
   'fingerprints',
   'jobs',
   'maxxi_deliveries',
   'results',
+  'task_reviews', // 003-reviews
   'tasks',
   'users',
   'voices',
