@@ -37,6 +37,8 @@ before(() => {
       corpus,
       '--out',
       out,
+      '--root',
+      corpus,
       '--jobs',
       '2',
       '--quiet',
