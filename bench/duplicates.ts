@@ -65,16 +65,20 @@ try {
   // rows through the repository one recording at a time takes most of an hour on a loaded box.
   const postings = RECORDINGS * TRIPLETS_PER_RECORDING;
   await sql`
-    with recursive seq(k) as (select 1 union all select k + 1 from seq where k < ${RECORDINGS})
+    with recursive seq(k) as (select 1 union all select k + 1 from seq where k < ${sql.lit(RECORDINGS)})
     insert into fingerprints (sha256, task_id, source_name, duration_sec, pcm_md5, encoding,
       hash_count, data, created_at)
     select printf('%064x', k), null, 'synthetic-' || k, 30, null, 'sonoteca-fp1',
-      ${TRIPLETS_PER_RECORDING}, zeroblob(8), '2026-01-01T00:00:00Z' from seq`.execute(store.db);
+      ${sql.lit(TRIPLETS_PER_RECORDING)}, zeroblob(8), '2026-01-01T00:00:00Z' from seq`.execute(
+    store.db,
+  );
   await sql`
-    with recursive seq(k) as (select 0 union all select k + 1 from seq where k < ${postings - 1})
+    with recursive seq(k) as (select 0 union all select k + 1 from seq where k < ${sql.lit(postings - 1)})
     insert into fingerprint_postings (hash, fingerprint_id, time_ms, lf)
-    select abs(random()) % 1048576, k / ${TRIPLETS_PER_RECORDING} + 1,
-      (k % ${TRIPLETS_PER_RECORDING}) * 30, 320 + abs(random()) % 1600 from seq`.execute(store.db);
+    select abs(random()) % 1048576, k / ${sql.lit(TRIPLETS_PER_RECORDING)} + 1,
+      (k % ${sql.lit(TRIPLETS_PER_RECORDING)}) * 30, 320 + abs(random()) % 1600 from seq`.execute(
+    store.db,
+  );
   const data = Buffer.from(query?.data ?? '', 'base64');
   await store.fingerprints.put({
     sha256: 'f'.repeat(64),
