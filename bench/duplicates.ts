@@ -1,19 +1,19 @@
 /**
  * `npm run bench:duplicates`: (1) the fingerprint analyzer's CPU as a share of the comprehensive
  * analysis (reports' per-analyzer timings, corpus files); (2) one duplicate query against a
- * synthetic index of 10,000 recordings in SQLite (random 20-bit hashes, 1,000 triplets each, plus
+ * synthetic index of 10,000 recordings in SQLite (random 20-bit hashes, 1,000 triplets each,
+ * generated in SQL, plus
  * the real fingerprint of one corpus recording), answered through the store's index.
  * Prints Markdown rows for docs/BENCHMARKS.md.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import {
   decodePoints,
-  encodeTriplets,
   matchFingerprint,
   type FingerprintSection,
 } from '../src/analysis/fingerprint/index.js';
-import { mulberry32 } from '../src/dsp/random.js';
 import { analyzeFile } from '../src/pipeline/analyze-file.js';
 import { storeIndex } from '../src/service/duplicates.js';
 import { createDatabase } from '../src/store/database.js';
@@ -60,24 +60,25 @@ rows.push(
 const dir = tempDir('sono-bench-dup-');
 const store = await createDatabase({ kind: 'sqlite', file: join(dir, 'index.db') });
 try {
-  const rand = mulberry32(2024);
   const t0 = performance.now();
-  for (let i = 0; i < RECORDINGS; i++) {
-    const triplets = Array.from({ length: TRIPLETS_PER_RECORDING }, (_, k) => ({
-      hash: Math.floor(rand() * (1 << 20)),
-      timeSec: k * 0.03,
-      lfSt: 10 + 50 * rand(),
-    }));
-    await store.fingerprints.put({
-      sha256: i.toString(16).padStart(64, '0'),
-      taskId: null,
-      sourceName: `synthetic-${i}`,
-      durationSec: 30,
-      pcmMd5: null,
-      encoding: 'sonoteca-fp1',
-      data: encodeTriplets(triplets),
-    });
-  }
+  // The synthetic recordings are generated in SQL (one statement each table): inserting 10 M
+  // rows through the repository one recording at a time takes most of an hour on a loaded box.
+  const postings = RECORDINGS * TRIPLETS_PER_RECORDING;
+  await sql`
+    with recursive seq(k) as (select 1 union all select k + 1 from seq where k < ${sql.lit(RECORDINGS)})
+    insert into fingerprints (sha256, task_id, source_name, duration_sec, pcm_md5, encoding,
+      hash_count, data, created_at)
+    select printf('%064x', k), null, 'synthetic-' || k, 30, null, 'sonoteca-fp1',
+      ${sql.lit(TRIPLETS_PER_RECORDING)}, zeroblob(8), '2026-01-01T00:00:00Z' from seq`.execute(
+    store.db,
+  );
+  await sql`
+    with recursive seq(k) as (select 0 union all select k + 1 from seq where k < ${sql.lit(postings - 1)})
+    insert into fingerprint_postings (hash, fingerprint_id, time_ms, lf)
+    select abs(random()) % 1048576, k / ${sql.lit(TRIPLETS_PER_RECORDING)} + 1,
+      (k % ${sql.lit(TRIPLETS_PER_RECORDING)}) * 30, 320 + abs(random()) % 1600 from seq`.execute(
+    store.db,
+  );
   const data = Buffer.from(query?.data ?? '', 'base64');
   await store.fingerprints.put({
     sha256: 'f'.repeat(64),

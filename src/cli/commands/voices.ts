@@ -1,5 +1,6 @@
 /**
- * `sonoteca voices name <report> <SPEAKER_xx> <name>` and `sonoteca voices search <file|name>`:
+ * `sonoteca voices add <reports...>`, `voices name <report> <SPEAKER_xx> <name>` and
+ * `voices search <file|name>`:
  * voiceprints across recordings in the configured database (the service's, or the SQLite file
  * under DATA_DIR). Names a person gives are confirmed; names Sonoteca proposes stay suggestions.
  */
@@ -53,6 +54,26 @@ export const voicesCommand: CliCommand = {
       .description(
         'Recognise voices across recordings: name a diarized speaker once, see where the voice occurs.',
       );
+    voices
+      .command('add')
+      .argument('<reports...>', 'report JSON files written by sonoteca analyze')
+      .description(
+        "Store the reports' speaker embeddings; confirmed names elsewhere are proposed for them.",
+      )
+      .action(async (paths: string[]) => {
+        const lines = await withStore(async (store) => {
+          const out: string[] = [];
+          for (const path of paths) {
+            const { report, sha256 } = readReport(path);
+            const count = voicesOfReport(report, sha256).length;
+            await storeVoices(store, report, sha256);
+            out.push(`${path}: ${count} voice(s)`);
+          }
+          return out;
+        });
+        process.stdout.write(`${lines.join('\n')}\n`);
+        process.exitCode = EXIT_OK;
+      });
     voices
       .command('name')
       .argument('<report>', 'a report JSON written by sonoteca analyze (speech or comprehensive)')

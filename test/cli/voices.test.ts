@@ -1,0 +1,78 @@
+/** `sonoteca voices name` / `search` against a real SQLite database under DATA_DIR. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, it } from 'node:test';
+import { tempDir } from '../helpers/fixtures.js';
+
+const dir = tempDir('sono-voices-cli-');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', DATA_DIR: dir, ENVIRONMENT: 'development' },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const voice = (a: number, b: number) => {
+  const n = Math.hypot(a, b, 1);
+  return [a / n, b / n, 1 / n];
+};
+
+function writeReport(name: string, sha: string, speakers: Record<string, number[]>): string {
+  const path = join(dir, `${name}.json`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      task_id: `t-${name}`,
+      source: { file_name: `${name}.wav` },
+      results: {
+        fixity: { status: 'ok', sha256: sha.repeat(64) },
+        speaker_recognition: {
+          status: 'ok',
+          speakers: Object.entries(speakers).map(([id, vector]) => ({
+            id,
+            embedding: { model: 'cli-test', vector },
+          })),
+        },
+      },
+    }),
+  );
+  return path;
+}
+
+it('names a speaker once and proposes the name for the same voice in another report', () => {
+  const first = writeReport('tape-1', 'a', { SPEAKER_00: voice(1, 0), SPEAKER_01: voice(0, 1) });
+  const second = writeReport('tape-2', 'b', { SPEAKER_00: voice(1, 0.02) });
+  const added = cli('voices', 'add', second);
+  assert.equal(added.status, 0, added.stderr);
+  assert.match(added.stdout, /tape-2\.json: 1 voice/);
+  const named = cli('voices', 'name', first, 'SPEAKER_00', 'Anna Rossi', '--format', 'json');
+  assert.equal(named.status, 0, named.stderr);
+  const speakers = (JSON.parse(named.stdout) as { speakers: { speaker: string; name: string }[] })
+    .speakers;
+  assert.deepEqual(
+    speakers.map((s) => [s.speaker, s.name]),
+    [
+      ['SPEAKER_00', 'Anna Rossi'],
+      ['SPEAKER_01', null],
+    ],
+  );
+  const found = cli('voices', 'search', 'Anna Rossi', '--format', 'json');
+  assert.equal(found.status, 0, found.stderr);
+  const voices = (
+    JSON.parse(found.stdout) as {
+      voices: { file_name: string; name: string | null; suggested_name: string | null }[];
+    }
+  ).voices;
+  assert.deepEqual(
+    voices.map((v) => [v.file_name, v.name, v.suggested_name]),
+    [
+      ['tape-1.wav', 'Anna Rossi', null],
+      ['tape-2.wav', null, 'Anna Rossi'],
+    ],
+  );
+});
