@@ -342,8 +342,17 @@ test('corpus: a comprehensive run writes a schema-valid report and DC XML for ev
     assert.equal(Object.keys(h.scores).length, 7, f);
     assert.ok(h.evidence.length > 0, f);
     if (f.includes('/conversation/')) {
-      for (const ext of ['.rttm', '.speakers.vtt', '.TextGrid']) {
-        assert.ok(existsSync(`${base}${ext}`), `${base}${ext}`);
+      // Speaker exports exist exactly where speakers were found (no empty files).
+      const speakers = (
+        report.results.speaker_recognition as unknown as { speakers_detected: number }
+      ).speakers_detected;
+      assert.ok(existsSync(`${base}.TextGrid`), `${base}.TextGrid`);
+      for (const ext of ['.rttm', '.speakers.vtt']) {
+        assert.equal(
+          existsSync(`${base}${ext}`),
+          speakers > 0,
+          `${base}${ext} (${speakers} speakers)`,
+        );
       }
     }
   }

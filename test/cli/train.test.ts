@@ -64,6 +64,8 @@ test('sonoteca train builds a model from a labels CSV that sonoteca analyze --mo
     modelPath,
     '--out',
     out,
+    '--root',
+    dir,
     '--quiet',
     join(dir, 'new-chord.wav'),
   ]);

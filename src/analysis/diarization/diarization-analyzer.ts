@@ -35,7 +35,11 @@ import {
   OnnxPyannoteSegmentationEngine,
   PYANNOTE_SEGMENTATION_MODEL_ID,
 } from './engines/onnx-pyannote-segmentation-engine.js';
-import { NeuralDiarizer, type NeuralDiarizerOptions } from './neural-diarizer.js';
+import {
+  NeuralDiarizer,
+  type NeuralDiarization,
+  type NeuralDiarizerOptions,
+} from './neural-diarizer.js';
 import { summariseNeuralSpeakers, toTurns } from './neural-turns.js';
 import { OnnxEmbeddingEngine } from './onnx-embedding-engine.js';
 import type { SpeakerRecognitionSection } from './types.js';
@@ -200,7 +204,8 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
   }
 
   async finish(ctx: FinishContext): Promise<SpeakerRecognitionSection> {
-    if (this.neural) return this.finishNeural();
+    if (this.neural)
+      return this.finishNeural(speechFromVoiceActivity(ctx.sections['voice_activity']));
     const fromVad = speechFromVoiceActivity(ctx.sections['voice_activity']);
     const regions = fromVad ?? detectEnergySpeech(this.store);
     const result = await diarize(this.store, regions, {
@@ -232,23 +237,32 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
       clusters_before_resegmentation: result.clustersBeforeResegmentation,
     };
   }
-  private async finishNeural(): Promise<SpeakerRecognitionSection> {
-    const nd = await this.neural!.finish();
+  private async finishNeural(
+    vadSpeech: readonly TimeRegion[] | undefined,
+  ): Promise<SpeakerRecognitionSection> {
+    const raw = await this.neural!.finish();
+    // One source of truth for speech: the segmentation model's speaker activity is kept only
+    // where voice_activity found speech (widened like the speech-consistency stage), so no turn
+    // and no speaker is stated where the VAD heard none (sung or bowed notes, for instance).
+    const nd = vadSpeech ? maskToSpeech(raw, vadSpeech, VAD_PAD_SEC) : raw;
     const t = toTurns(nd);
     const summaries = summariseNeuralSpeakers(this.store, nd, t);
     const embeddingModel = CAMPLUS_MODEL_ID;
-    const speakers = summaries.map((s) => {
-      const c = nd.centroids[Number(s.id.slice('SPEAKER_'.length))];
-      return c
-        ? {
-            ...s,
-            embedding: {
-              model: embeddingModel,
-              vector: Array.from(c, (v) => Math.round(v * 1e4) / 1e4),
-            },
-          }
-        : s;
-    });
+    const talking = new Set(t.turns.map((x) => x.speaker));
+    const speakers = summaries
+      .filter((s) => talking.has(s.id))
+      .map((s) => {
+        const c = nd.centroids[Number(s.id.slice('SPEAKER_'.length))];
+        return c
+          ? {
+              ...s,
+              embedding: {
+                model: embeddingModel,
+                vector: Array.from(c, (v) => Math.round(v * 1e4) / 1e4),
+              },
+            }
+          : s;
+      });
     const dominant = dominantSpeaker(speakers);
     return {
       status: 'ok',
@@ -262,7 +276,7 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
       count_confidence: nd.countConfidence,
       count_needs_review: nd.countConfidence < COUNT_REVIEW_BELOW,
       bounds: { min_speakers: this.bounds.min, max_speakers: this.bounds.max },
-      speech_source: 'segmentation_model',
+      speech_source: vadSpeech ? 'segmentation_model_within_voice_activity' : 'segmentation_model',
       speech_sec: t.speechSec,
       engine: {
         id: 'neural',
@@ -278,6 +292,27 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
       },
     };
   }
+}
+
+/** Padding around VAD speech (s) inside which model frames keep their speakers. */
+const VAD_PAD_SEC = 0.4;
+
+/** The diarization with every frame whose centre lies outside `speech` (± padSec) silenced. */
+function maskToSpeech(
+  nd: NeuralDiarization,
+  speech: readonly TimeRegion[],
+  padSec: number,
+): NeuralDiarization {
+  const activity = new Uint32Array(nd.activity.length);
+  const sorted = [...speech].sort((a, b) => a.start - b.start);
+  let r = 0;
+  for (let g = 0; g < nd.nFrames; g++) {
+    const t = nd.frameCenterSec + g * nd.frameStepSec;
+    while (r < sorted.length && sorted[r]!.end + padSec < t) r++;
+    const reg = sorted[r];
+    if (reg && reg.start - padSec <= t) activity[g] = nd.activity[g]!;
+  }
+  return { ...nd, activity };
 }
 
 /** The speaker with the most talk time (CONTRACT.md `dominant_speaker`); null when nobody speaks. */

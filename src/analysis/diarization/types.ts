@@ -35,7 +35,8 @@ export interface SpeakerRecognitionSection extends SectionBase {
   };
   readonly bounds?: { readonly min_speakers: number; readonly max_speakers: number };
   /** Where the speech regions came from. */
-  readonly speech_source?: 'voice_activity' | 'energy' | 'segmentation_model';
+  readonly speech_source?:
+    'voice_activity' | 'energy' | 'segmentation_model' | 'segmentation_model_within_voice_activity';
   readonly speech_sec?: number;
   readonly embedding_engine?: string;
   readonly segments_detected?: number;

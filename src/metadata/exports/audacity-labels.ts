@@ -7,13 +7,13 @@
  * 0.500000	3.750000	SPEAKER_00
  */
 import type { Report } from '../../report/index.js';
-import { reportSpeakerSection } from './rttm.js';
+import { hasSpeakerTurns, reportSpeakerSection } from './rttm.js';
 
 export const audacityLabelsExporter = {
   id: 'audacity-labels',
   fileSuffix: '.speakers.labels.txt',
   mimeType: 'text/plain',
-  applies: (report: Report): boolean => reportSpeakerSection(report) !== undefined,
+  applies: hasSpeakerTurns,
   render(report: Report): string {
     const s = reportSpeakerSection(report);
     if (!s) return '';

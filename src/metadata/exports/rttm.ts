@@ -40,6 +40,14 @@ export function reportSpeakerSection(report: Report): ReportSpeakerSection | und
   };
 }
 
+/**
+ * Whether the report has speaker turns to export: speaker files (RTTM, speaker WebVTT, speaker CSV,
+ * labels) are written only then, never as empty or header-only files for recordings without speech.
+ */
+export function hasSpeakerTurns(report: Report): boolean {
+  return (reportSpeakerSection(report)?.turns.length ?? 0) > 0;
+}
+
 /** Turns plus, for every overlap, the overlapping speaker(s) besides the turn holder; by start. */
 export function turnsWithOverlaps(s: ReportSpeakerSection): ReportTurn[] {
   const out: ReportTurn[] = [...s.turns];
@@ -58,7 +66,7 @@ export const rttmExporter = {
   id: 'rttm',
   fileSuffix: '.rttm',
   mimeType: 'text/plain',
-  applies: (report: Report): boolean => reportSpeakerSection(report) !== undefined,
+  applies: hasSpeakerTurns,
   render(report: Report): string {
     const s = reportSpeakerSection(report);
     if (!s) return '';

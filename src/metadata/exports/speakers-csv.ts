@@ -8,7 +8,7 @@
  * SPEAKER_00,12.340,0.620,4,121.5,98.2,160.4,4.12,-23.4,1,0.800
  */
 import type { Report } from '../../report/index.js';
-import { reportSpeakerSection } from './rttm.js';
+import { hasSpeakerTurns, reportSpeakerSection } from './rttm.js';
 
 const HEADER =
   'speaker,talk_time_sec,share,turns,f0_mean_hz,f0_p5_hz,f0_p95_hz,' +
@@ -22,7 +22,7 @@ export const speakersCsvExporter = {
   id: 'speakers-csv',
   fileSuffix: '.speakers.csv',
   mimeType: 'text/csv',
-  applies: (report: Report): boolean => reportSpeakerSection(report) !== undefined,
+  applies: hasSpeakerTurns,
   render(report: Report): string {
     const lines = [HEADER];
     for (const s of reportSpeakerSection(report)?.speakers ?? []) {

@@ -11,7 +11,7 @@
  * <v SPEAKER_00>SPEAKER_00
  */
 import type { Report } from '../../report/index.js';
-import { reportSpeakerSection, turnsWithOverlaps } from './rttm.js';
+import { hasSpeakerTurns, reportSpeakerSection, turnsWithOverlaps } from './rttm.js';
 
 /** Seconds → WebVTT timestamp `hh:mm:ss.ttt` (hours always present, as the spec allows). */
 export function formatVttTime(sec: number): string {
@@ -31,7 +31,7 @@ export const webvttExporter = {
   id: 'webvtt',
   fileSuffix: '.speakers.vtt',
   mimeType: 'text/vtt',
-  applies: (report: Report): boolean => reportSpeakerSection(report) !== undefined,
+  applies: hasSpeakerTurns,
   render(report: Report): string {
     const s = reportSpeakerSection(report);
     const out = ['WEBVTT', ''];
