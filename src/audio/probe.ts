@@ -19,6 +19,7 @@ import {
   parseIxml,
   parseRiffInfo,
 } from './embedded-metadata.js';
+import { checkBextConformance } from './bext-conformance.js';
 import { probeWithFfmpeg, reportCodecName } from './ffmpeg-probe.js';
 import { scanRiff } from './riff.js';
 import { readTags } from './tag-reader.js';
@@ -306,6 +307,14 @@ async function probeWave(
     warnings,
     ...(damage ? { damage } : {}),
     header_reader: 'riff',
+    ...(scan.bext
+      ? {
+          bext_checks: checkBextConformance(scan.bext, {
+            sampleRateHz: fmt.sampleRateHz,
+            bitDepth: audioInfo.bit_depth,
+          }),
+        }
+      : {}),
   };
 }
 

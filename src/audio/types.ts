@@ -2,6 +2,8 @@
  * Types shared by the audio layer (decode, probe, fixity) and everything above it.
  */
 
+import type { BextCheck } from './bext-conformance.js';
+
 /** Technical description of a file, from probing (no decoding). Field names follow CONTRACT.md. */
 export interface AudioInfo {
   /** Seconds, from the container/stream header (decoded duration may differ; see DecodeResult). */
@@ -159,6 +161,8 @@ export interface ProbeResult {
   readonly damage?: ProbeDamage;
   /** Which reader produced the stream parameters: music-metadata / the RIFF walker, or ffmpeg. */
   readonly header_reader: 'music-metadata' | 'riff' | 'ffmpeg';
+  /** BWF only: EBU Tech 3285 / R98 conformance of the bext chunk (see bext-conformance.ts). */
+  readonly bext_checks?: readonly BextCheck[];
 }
 
 /** The container identified from the file's bytes against the one its extension names. */

@@ -20,6 +20,8 @@ import { probeFile, type ProbeOptions, type ProbeResult } from '../audio/probe.j
 import type { AudioInfo, DecodeResult, Fixity } from '../audio/types.js';
 import { SonoError, toSonoError, type ErrorCode, type ErrorDetails } from '../errors.js';
 import { buildMetadataGeneration } from '../metadata/dublin-core.js';
+import { bextLoudnessCheck, type BextCheck } from '../audio/bext-conformance.js';
+import type { QcLoudness } from '../analysis/quality-control/index.js';
 import { assessIntegrity, fileChecks, withFileChecks } from '../audio/integrity.js';
 import { buildFailureRecord, type FailureRecord } from './failure-record.js';
 import {
@@ -428,6 +430,21 @@ async function settleFixity(fixity: Promise<Fixity>): Promise<FixitySection> {
   }
 }
 
+/** The bext conformance checks, plus its loudness fields against the loudness QC measured. */
+function bextQcChecks(probe: ProbeResult, qc: unknown): BextCheck[] {
+  const checks = [...(probe.bext_checks ?? [])];
+  const bext = probe.embedded.bext;
+  const loud = (qc as { status?: string; loudness?: QcLoudness } | undefined)?.loudness;
+  if (bext && loud) {
+    const c = bextLoudnessCheck(bext, {
+      integratedLufs: loud.integrated_lufs,
+      truePeakDbtp: loud.true_peak_dbtp,
+    });
+    if (c) checks.push(c);
+  }
+  return checks;
+}
+
 function assembleReport(
   run: RunStart,
   probe: ProbeResult,
@@ -465,10 +482,10 @@ function assembleReport(
     content: { ...probe.content, header_reader: probe.header_reader },
     integrity,
   };
-  sections['quality_control'] = withFileChecks(
-    sections['quality_control'],
-    fileChecks(probe.content, integrity),
-  );
+  sections['quality_control'] = withFileChecks(sections['quality_control'], [
+    ...fileChecks(probe.content, integrity),
+    ...bextQcChecks(probe, sections['quality_control']),
+  ]);
 
   const results: Record<string, unknown> = {};
   for (const name of SECTION_NAMES) {
