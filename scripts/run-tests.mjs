@@ -1,6 +1,7 @@
 // Runs every test/**/*.test.ts with Node's own test runner (Node 20 has no --test globs).
 // Usage: node scripts/run-tests.mjs [path-filter ...]
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -19,9 +20,12 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+const runDir = mkdtempSync(join(tmpdir(), 'sonoteca-test-run-'));
 const r = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { stdio: 'inherit' },
+  // One folder per run, shared by the test processes (e.g. the one corpus analysis they all read).
+  { stdio: 'inherit', env: { ...process.env, SONOTECA_TEST_RUN_DIR: runDir } },
 );
+rmSync(runDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

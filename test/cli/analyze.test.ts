@@ -8,7 +8,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { resolveFfmpeg } from '../../src/audio/ffmpeg-path.js';
 import type { Report } from '../../src/pipeline/report.js';
 import { validateAgainst, validateReport } from '../../src/pipeline/validate-report.js';
-import { corpusAudioFiles, corpusOrSkip } from '../helpers/corpus.js';
+import { analysedCorpus, corpusOrSkip } from '../helpers/corpus.js';
 import { encodeWav, tempDir, tone, writeWav } from '../helpers/fixtures.js';
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -311,10 +311,9 @@ test('usage errors exit 2; help documents exit codes; probe prints technical dat
 test('corpus: a comprehensive run writes a schema-valid report and DC XML for every audio file, speech exports and filled music/heritage sections', (t) => {
   const corpus = corpusOrSkip(t);
   if (!corpus) return;
-  const out = join(tempDir('sonoteca-cli-corpus-'), 'out');
-  const r = cli('analyze', corpus, '--out', out, '--root', corpus, '--jobs', '2', '--quiet');
-  assert.equal(r.status, 0, r.stdout + r.stderr);
-  const files = corpusAudioFiles(corpus);
+  // The run is shared with test/metadata/corpus-records.test.ts (one analysis per npm test).
+  const { out, files, status, log } = analysedCorpus(corpus);
+  assert.equal(status, 0, log);
   assert.ok(files.length > 10);
   for (const f of files) {
     const base = join(out, relative(corpus, f));
