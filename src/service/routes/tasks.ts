@@ -4,13 +4,12 @@
  * `PATCH|DELETE /api/v1/tasks/{id}`, `POST /api/v1/tasks/{id}/cancel`.
  */
 import { randomUUID } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import { sep } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { describeNonAudio, sniffAudioFormat, SNIFF_HEAD_BYTES } from '../../audio/sniff.js';
 import { SonoError } from '../../errors.js';
-import { resolveAllowedPath } from '../../maxxi/allowed-roots.js';
+import { openAllowedFile, resolveAllowedPath } from '../../maxxi/allowed-roots.js';
 import { EXPORTERS } from '../../metadata/exports/index.js';
 import { renderOaiDc } from '../../metadata/oai-dc.js';
 import type { Report } from '../../pipeline/report.js';
@@ -151,38 +150,34 @@ async function commitUploads(
   return tasks;
 }
 
-async function sniffFile(path: string): Promise<{ mime: string; size: number }> {
-  const fh = await open(path, 'r');
+/**
+ * Validates a by-reference source (inside MAXXI_ALLOWED_ROOTS, a real audio file) and returns
+ * its real path, MIME type and size, read from one descriptor opened inside the roots.
+ */
+export async function checkReference(
+  ctx: RouteContext,
+  ref: string,
+): Promise<{ path: string; mime: string; size: number }> {
+  const roots = ctx.config.maxxi.allowedRoots;
+  const path = await resolveAllowedPath(ref, roots);
+  const file = await openAllowedFile(path, roots);
   try {
-    const head = Buffer.alloc(SNIFF_HEAD_BYTES);
-    const { bytesRead } = await fh.read(head, 0, SNIFF_HEAD_BYTES, 0);
-    const size = (await fh.stat()).size;
+    const size = file.sizeBytes;
     if (size === 0) throw new SonoError('SONO_ERR_EMPTY_FILE', { path });
+    if (size > ctx.config.maxUploadBytes)
+      throw new SonoError('SONO_ERR_PAYLOAD_TOO_LARGE', { limit: ctx.config.maxUploadBytes });
+    const head = Buffer.alloc(SNIFF_HEAD_BYTES);
+    const { bytesRead } = await file.handle.read(head, 0, SNIFF_HEAD_BYTES, 0);
     const r = sniffAudioFormat(head.subarray(0, bytesRead));
     if (r === null)
       throw new SonoError('SONO_ERR_NOT_AUDIO', {
         detected: describeNonAudio(head.subarray(0, bytesRead)) ?? 'unrecognised content',
         path,
       });
-    return { mime: r.mime, size };
+    return { path, mime: r.mime, size };
   } finally {
-    await fh.close();
+    await file.close();
   }
-}
-
-/**
- * Validates a by-reference source (inside MAXXI_ALLOWED_ROOTS, a real audio file) and returns
- * its real path, MIME type and size.
- */
-export async function checkReference(
-  ctx: RouteContext,
-  ref: string,
-): Promise<{ path: string; mime: string; size: number }> {
-  const path = await resolveAllowedPath(ref, ctx.config.maxxi.allowedRoots);
-  const { mime, size } = await sniffFile(path);
-  if (size > ctx.config.maxUploadBytes)
-    throw new SonoError('SONO_ERR_PAYLOAD_TOO_LARGE', { limit: ctx.config.maxUploadBytes });
-  return { path, mime, size };
 }
 
 const batchJsonSchema = z.object({
