@@ -157,9 +157,26 @@ describe('Redis going away (BullMQ queue, throwaway redis-server)', () => {
     const down = await submit(h);
     assert.equal(down.statusCode, 503, down.body);
     assert.equal(down.json().error.code, 'SONO_ERR_QUEUE_UNAVAILABLE');
-    // The refused task is not left queued without a job.
+    // The refused task is not left behind at all: no queued row without a job, no `failed` row.
     const queued = await h.store.tasks.list({ status: 'queued' });
     assert.equal(queued.items.length, 1);
+    assert.equal((await h.store.tasks.list({})).items.length, 1, 'only the accepted task');
+    // A refused batch takes back every task it had committed, and its batch row.
+    const batchUp = multipart([
+      { name: 'processing_type', value: 'technical' },
+      { name: 'audio_file', filename: 'a.wav', data: wav },
+      { name: 'audio_file', filename: 'b.wav', data: wav },
+    ]);
+    const batch = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/batch/process',
+      headers: { ...batchUp.headers, ...h.auth('archivist') },
+      payload: batchUp.payload,
+    });
+    assert.equal(batch.statusCode, 503, batch.body);
+    assert.equal(batch.json().error.code, 'SONO_ERR_QUEUE_UNAVAILABLE');
+    assert.equal((await h.store.tasks.list({})).items.length, 1, 'no rows from the batch');
+    noStrayUploads(h, 1);
     // Reads that do not need the queue still work.
     assert.equal(
       (await h.app.inject({ url: '/api/v1/tasks', headers: h.auth('viewer') })).statusCode,

@@ -20,7 +20,13 @@ import { SECURITY, type RouteContext } from '../context.js';
 import { principalOf, requireRole } from '../plugins/auth.js';
 import { loadVersionedReport, type ReportVersion } from '../review.js';
 import { actorOf } from '../principal.js';
-import { MAX_PRIORITY, MIN_PRIORITY, submitTask } from '../submissions.js';
+import {
+  MAX_PRIORITY,
+  MIN_PRIORITY,
+  submitTask,
+  withdrawBatch,
+  type Submission,
+} from '../submissions.js';
 import { discardUploads, receiveUpload, removeUpload, type StoredUpload } from '../uploads.js';
 import { taskStatusSchema, taskStatusView } from '../views.js';
 
@@ -117,36 +123,55 @@ async function receiveMultipart(
   return { uploads, fields };
 }
 
-/** Commits tasks for stored uploads; on failure the uploads of uncommitted tasks are removed. */
+/**
+ * Commits the tasks of one submission, all or nothing: when the queue refuses one, those of the
+ * same batch already committed are taken back (no task rows are left by a 503).
+ */
+async function commitTasks(
+  ctx: RouteContext,
+  batchId: string | null,
+  submissions: readonly Submission[],
+): Promise<Task[]> {
+  const tasks: Task[] = [];
+  try {
+    for (const s of submissions) tasks.push(await submitTask(ctx.store, ctx.queue, s));
+  } catch (e) {
+    if (batchId !== null) await withdrawBatch(ctx.store, ctx.queue, batchId, tasks);
+    throw e;
+  }
+  return tasks;
+}
+
+/** Commits tasks for stored uploads; on failure every upload of the submission is removed. */
 async function commitUploads(
   ctx: RouteContext,
   req: FastifyRequest,
   uploads: readonly StoredUpload[],
   s: { processingType: string; priority: number; batchId: string | null },
 ): Promise<Task[]> {
-  const tasks: Task[] = [];
+  let tasks: Task[];
   try {
-    for (const u of uploads) {
-      tasks.push(
-        await submitTask(ctx.store, ctx.queue, {
-          id: u.id,
-          batchId: s.batchId,
-          processingType: s.processingType,
-          priority: s.priority,
-          sourcePath: u.path,
-          originalName: u.originalName,
-          sizeBytes: u.sizeBytes,
-          sha256: u.sha256,
-          mime: u.mime,
-          submittedBy: actorOf(req.principal),
-        }),
-      );
-      ctx.metrics.uploadBytes.inc(u.sizeBytes);
-    }
+    tasks = await commitTasks(
+      ctx,
+      s.batchId,
+      uploads.map((u) => ({
+        id: u.id,
+        batchId: s.batchId,
+        processingType: s.processingType,
+        priority: s.priority,
+        sourcePath: u.path,
+        originalName: u.originalName,
+        sizeBytes: u.sizeBytes,
+        sha256: u.sha256,
+        mime: u.mime,
+        submittedBy: actorOf(req.principal),
+      })),
+    );
   } catch (e) {
-    await discardUploads(uploads.slice(tasks.length));
+    await discardUploads(uploads);
     throw e;
   }
+  for (const u of uploads) ctx.metrics.uploadBytes.inc(u.sizeBytes);
   return tasks;
 }
 
@@ -376,21 +401,20 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
           taskCount: refs.length,
           label: label ?? null,
         });
-        tasks = [];
-        for (const r of refs) {
-          tasks.push(
-            await submitTask(store, queue, {
-              batchId,
-              processingType,
-              priority: body.data.priority,
-              sourcePath: r.path,
-              originalName: r.path.split(sep).pop() ?? null,
-              sizeBytes: r.size,
-              mime: r.mime,
-              submittedBy: actorOf(p),
-            }),
-          );
-        }
+        tasks = await commitTasks(
+          ctx,
+          batchId,
+          refs.map((r) => ({
+            batchId,
+            processingType,
+            priority: body.data.priority,
+            sourcePath: r.path,
+            originalName: r.path.split(sep).pop() ?? null,
+            sizeBytes: r.size,
+            mime: r.mime,
+            submittedBy: actorOf(p),
+          })),
+        );
       }
       await audit(
         store,
