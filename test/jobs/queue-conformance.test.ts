@@ -391,7 +391,7 @@ describe('queue conformance', { concurrency: BACKENDS.length }, () => {
         });
       });
 
-      it('a worker process killed with SIGKILL mid-job: the job still completes exactly once', async () => {
+      it('a worker process killed with SIGKILL mid-job: the job still completes exactly once, as attempt 2', async () => {
         await withQueue(backend, async (q, spec) => {
           const child = spawnWorker(spec, 60_000);
           await waitFor('child ready', () => has(child, 'ready'), 30_000);
@@ -412,6 +412,9 @@ describe('queue conformance', { concurrency: BACKENDS.length }, () => {
           await w.close({ graceful: true });
           assert.equal(mine.length, 1);
           assert.equal(attempts.length, 1, 'the surviving worker ran it once');
+          // The killed run counts: attempt 2 on every backend.
+          assert.deepEqual(attempts, [2]);
+          assert.equal(mine[0]!.attempt, 2);
           assert.equal(has(child, 'completed'), false);
           const c = await q.counts();
           assert.equal(c.completed, 1);

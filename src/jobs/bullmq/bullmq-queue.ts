@@ -355,6 +355,15 @@ function asUnavailable(e: unknown): SonoError {
   return new SonoError('SONO_ERR_QUEUE_UNAVAILABLE', { detail }, { cause: e });
 }
 
+/**
+ * Runs of `job` that ended with its worker gone (killed, frozen past its lock). BullMQ counts
+ * them apart from failed attempts (`attemptsMade`); the local queue counts every claim, so both
+ * are added to number attempts the same way on both backends.
+ */
+function stalledRuns(job: Job): number {
+  return job.stalledCounter ?? 0;
+}
+
 function attemptOf(returnvalue: unknown): number {
   const v: unknown = typeof returnvalue === 'string' ? safeParse(returnvalue) : returnvalue;
   if (typeof v === 'object' && v !== null && 'attempt' in v) {
@@ -426,7 +435,7 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
     });
     worker.on('failed', (job: Job | undefined, err: Error) => {
       if (!job) return;
-      const attempt = job.attemptsMade;
+      const attempt = job.attemptsMade + stalledRuns(job);
       const max = job.opts.attempts ?? 1;
       const error = decodeReason(err.message);
       const willRetry = !(err instanceof UnrecoverableError) && attempt < max;
@@ -470,7 +479,7 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
     bullSignal?: AbortSignal,
   ): Promise<unknown> {
     const taskId = String(job.id);
-    const attempt = job.attemptsMade + 1;
+    const attempt = job.attemptsMade + stalledRuns(job) + 1;
     const maxAttempts = job.opts.attempts ?? 1;
     const ac = new AbortController();
     this.active.set(taskId, { taskId, ac });
@@ -508,7 +517,8 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
       }
       // lease_lost: BullMQ refuses our outcome anyway (the lock is gone).
       const info = toErrorInfo(e);
-      throw isRetryable(e)
+      // Stalled runs count as attempts (as on the local queue): none is left after the last.
+      throw isRetryable(e) && attempt < maxAttempts
         ? new Error(encodeReason(info))
         : new UnrecoverableError(encodeReason(info));
     } finally {
