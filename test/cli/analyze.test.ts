@@ -9,6 +9,7 @@ import { resolveFfmpeg } from '../../src/audio/ffmpeg-path.js';
 import type { Report } from '../../src/pipeline/report.js';
 import { validateAgainst, validateReport } from '../../src/pipeline/validate-report.js';
 import { corpusAudioFiles, corpusOrSkip } from '../helpers/corpus.js';
+import { assertReportMatches, writeMislabelledFixtures } from '../audio/mislabelled-fixtures.js';
 import { encodeWav, tempDir, tone, writeWav } from '../helpers/fixtures.js';
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -288,6 +289,35 @@ test('repeatable batches: layout fixed by --root, a summary per run, --skip-exis
   assert.equal(again.status, 0);
   const s3 = readSummary(out);
   assert.equal(s3.files[0]?.status, 'ok', 'another processing type is not the same report');
+});
+
+test('issue 8 regressions via the CLI: mislabelled and damaged files are analysed, none rejected, values true to the content', async (t) => {
+  const dir = tempDir('sonoteca-cli-mislabelled-');
+  const fixtures = writeMislabelledFixtures(dir);
+  const out = join(dir, 'out');
+  const r = cli(
+    'analyze',
+    ...fixtures.map((f) => f.path),
+    '--out',
+    out,
+    '--root',
+    dir,
+    '--type',
+    'technical',
+    '-q',
+  );
+  assert.equal(r.status, 0, `no file ffmpeg decodes is rejected:\n${r.stdout}\n${r.stderr}`);
+  const summary = readSummary(out);
+  assert.equal(summary.totals.failed, 0);
+  assert.equal(summary.totals.ok, fixtures.length);
+  for (const f of fixtures) {
+    await t.test(f.name, () => {
+      const name = f.path.split('/').at(-1)!;
+      const report = JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')) as Report;
+      assert.equal(report.source.file_name, name);
+      assertReportMatches(report, f);
+    });
+  }
 });
 
 /** `script` (util-linux) gives the CLI a real pseudo-terminal, so its progress bar is drawn. */

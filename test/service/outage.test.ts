@@ -13,14 +13,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { encodeWav, tone } from '../helpers/fixtures.js';
-import { loadConfig } from '../../src/config/config.js';
-import { startRuntime, type Runtime } from '../../src/service/runtime.js';
+import type { Runtime } from '../../src/service/runtime.js';
 import {
-  backendEnv,
   cleanupBackend,
   createHarness,
   multipart,
   pgUrl,
+  startAdminRuntime,
   type Harness,
 } from './harness.js';
 
@@ -268,35 +267,15 @@ describe('work resumes after a Redis outage (API + in-process worker)', () => {
   let redis: ChildProcess;
   let port: number;
   let rt: Runtime;
-  let token = '';
+  let auth: { authorization: string };
   before(async () => {
     port = await freePort();
     redis = await startRedis(port);
-    let password = '';
-    rt = await startRuntime(
-      loadConfig(
-        backendEnv('sqlite+local', {
-          REDIS_HOST: '127.0.0.1',
-          REDIS_PORT: String(port),
-          WORKER_CONCURRENCY: '1',
-        }),
-        {
-          envFile: false,
-        },
-      ),
-      {
-        api: true,
-        worker: true,
-        queueTiming: { pollIntervalMs: 20, backoffBaseMs: 50, leaseMs: 3000 },
-        onBootstrapPassword: (_u, p) => (password = p),
-      },
-    );
-    const login = await rt.app!.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: 'admin', password },
-    });
-    token = (login.json() as { access_token: string }).access_token;
+    ({ rt, auth } = await startAdminRuntime('sqlite+local', {
+      REDIS_HOST: '127.0.0.1',
+      REDIS_PORT: String(port),
+      WORKER_CONCURRENCY: '1',
+    }));
   });
   after(async () => {
     if (redis.exitCode !== null) redis = await startRedis(port);
@@ -306,7 +285,6 @@ describe('work resumes after a Redis outage (API + in-process worker)', () => {
   });
 
   it('the worker picks jobs up again once Redis is back', async () => {
-    const auth = { authorization: `Bearer ${token}` };
     await stopChild(redis);
     await eventually(
       async () => (await rt.app!.inject({ url: '/ready' })).statusCode === 503,
