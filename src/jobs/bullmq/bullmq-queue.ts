@@ -30,6 +30,7 @@ import {
   resolveTiming,
   sleep,
   toErrorInfo,
+  workerStoppedResponding,
   type ResolvedTiming,
 } from '../common.js';
 import {
@@ -100,7 +101,10 @@ function encodeReason(e: JobErrorInfo): string {
   return `[${e.code}] ${e.message}`;
 }
 
-function decodeReason(reason: string): JobErrorInfo {
+function decodeReason(reason: string, leaseMs: number): JobErrorInfo {
+  // BullMQ's own verdict on a job whose workers kept dying: the local queue's SONO_ERR_TIMEOUT.
+  if (/stalled more than allowable limit/i.test(reason))
+    return toErrorInfo(workerStoppedResponding(leaseMs));
   const m = /^\[([A-Z0-9_]+)\] ([\s\S]*)$/.exec(reason);
   return m
     ? { code: m[1] ?? 'SONO_ERR_INTERNAL', message: m[2] ?? '' }
@@ -229,7 +233,11 @@ class BullmqQueue extends EventEmitter implements JobQueue {
     });
     events.on('failed', ({ jobId, failedReason }) => {
       void this.attemptsMade(jobId).then((attempt) =>
-        this.emitEvent('failed', { taskId: jobId, attempt, error: decodeReason(failedReason) }),
+        this.emitEvent('failed', {
+          taskId: jobId,
+          attempt,
+          error: decodeReason(failedReason, this.timing.leaseMs),
+        }),
       );
     });
   }
@@ -241,7 +249,7 @@ class BullmqQueue extends EventEmitter implements JobQueue {
   private async attemptsMade(jobId: string): Promise<number> {
     try {
       const job = await this.queue.getJob(jobId);
-      return job ? Math.max(1, job.attemptsMade) : 0;
+      return job ? Math.max(1, job.attemptsMade + stalledRuns(job)) : 0;
     } catch {
       return 0;
     }
@@ -437,7 +445,7 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
       if (!job) return;
       const attempt = job.attemptsMade + stalledRuns(job);
       const max = job.opts.attempts ?? 1;
-      const error = decodeReason(err.message);
+      const error = decodeReason(err.message, t.leaseMs);
       const willRetry = !(err instanceof UnrecoverableError) && attempt < max;
       this.emitW('failed', { taskId: String(job.id), attempt, error, willRetry });
       if (willRetry) {
@@ -495,6 +503,8 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
       if (await this.q.control.get(this.q.cancelKey(taskId)).catch(() => null)) {
         throw new JobAbortError('cancelled');
       }
+      // Recovered after its last attempt stalled: give up, as the local queue does.
+      if (attempt > maxAttempts) throw workerStoppedResponding(this.q.timing.leaseMs);
       await this.handler(
         { taskId, attempt, maxAttempts },
         {
