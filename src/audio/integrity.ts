@@ -87,7 +87,7 @@ export function assessIntegrity(probe: ProbeResult, decoded: DecodeResult): Inte
 }
 
 /** A QC profile check as the quality_control section lists it. */
-interface FileCheck {
+export interface FileCheck {
   readonly id: string;
   readonly metric: string;
   readonly value: boolean;
@@ -95,17 +95,23 @@ interface FileCheck {
   readonly message: string;
 }
 
+/** The `extension_mismatch` QC check (warn), or null when name and content agree. */
+export function extensionCheck(content: ContentIdentity): FileCheck | null {
+  if (!content.extension_mismatch) return null;
+  return {
+    id: 'extension_mismatch',
+    metric: 'extension_mismatch',
+    value: true,
+    status: 'warn',
+    message: `named .${content.extension} (${content.extension_format?.toUpperCase()}) but the content is ${content.format?.toUpperCase()}`,
+  };
+}
+
 /** The file-level QC checks: `extension_mismatch` (warn) and `truncated` / `damaged` (fail). */
 export function fileChecks(content: ContentIdentity, integrity: IntegrityFinding): FileCheck[] {
   const checks: FileCheck[] = [];
-  if (content.extension_mismatch)
-    checks.push({
-      id: 'extension_mismatch',
-      metric: 'extension_mismatch',
-      value: true,
-      status: 'warn',
-      message: `named .${content.extension} (${content.extension_format?.toUpperCase()}) but the content is ${content.format?.toUpperCase()}`,
-    });
+  const named = extensionCheck(content);
+  if (named !== null) checks.push(named);
   if (integrity.status !== 'intact') {
     const ends = integrity.audio_ends_at_sec;
     const where =
@@ -145,4 +151,25 @@ export function withFileChecks(section: unknown, checks: readonly FileCheck[]): 
     verdict,
     profile: { ...qc.profile, checks: [...(qc.profile.checks ?? []), ...checks] },
   };
+}
+
+/**
+ * The quality_control section with the check `id` replaced by `check` (or removed when null), the
+ * verdict recomputed as the worst check (the profile's rule). Sections that did not run are
+ * returned as they are.
+ */
+export function replaceFileCheck(section: unknown, id: string, check: FileCheck | null): unknown {
+  const qc = section as {
+    status?: string;
+    verdict?: keyof typeof RANK;
+    profile?: { checks?: readonly { id?: string; status?: keyof typeof RANK }[] };
+  } | null;
+  if (!qc || qc.status !== 'ok' || !qc.profile) return section;
+  const checks = [
+    ...(qc.profile.checks ?? []).filter((c) => c.id !== id),
+    ...(check ? [check] : []),
+  ];
+  let verdict: keyof typeof RANK = 'pass';
+  for (const c of checks) if (c.status && RANK[c.status] > RANK[verdict]) verdict = c.status;
+  return { ...qc, verdict, profile: { ...qc.profile, checks } };
 }

@@ -24,6 +24,7 @@ import { probeWithFfmpeg, reportCodecName } from './ffmpeg-probe.js';
 import { scanRiff } from './riff.js';
 import { readTags } from './tag-reader.js';
 import {
+  describeExtensionMismatch,
   describeNonAudio,
   id3v2Size,
   identifyContent,
@@ -179,10 +180,8 @@ export async function probeFile(path: string, opts: ProbeOptions = {}): Promise<
         detail: `the header declares ${formatDuration(result.audio_info.duration)} of audio, over the limit of ${formatDuration(maxDurationSec)}`,
       });
     const content = identifyContent(basename(path), sniffed);
-    if (content.extension_mismatch)
-      result.warnings.push(
-        `the file is named .${content.extension} but holds ${content.format!.toUpperCase()} content; read as ${content.format!.toUpperCase()}`,
-      );
+    const mismatch = describeExtensionMismatch(content);
+    if (mismatch !== null) result.warnings.push(mismatch);
     return { ...result, content };
   } finally {
     await fh.close();

@@ -2,6 +2,7 @@
  * Content sniffing by magic bytes: which audio container a file holds, and — for error messages —
  * what a non-audio file is. Uploads and probing trust content, never the file extension.
  */
+import type { ContentIdentity } from './types.js';
 
 export type SniffedFormat = 'wav' | 'rf64' | 'bw64' | 'flac' | 'mp3' | 'ogg' | 'aiff' | 'm4a';
 
@@ -190,24 +191,30 @@ export function formatFamily(format: SniffedFormat): string {
  * Compares the name of a file with its sniffed content: `extension_mismatch` is true when the
  * extension names an audio format of another family than the bytes hold.
  */
-export function identifyContent(
-  fileName: string,
-  sniffed: SniffResult | null,
-): {
-  format: string | null;
-  extension: string | null;
-  extension_format: string | null;
-  extension_mismatch: boolean;
-} {
+export function identifyContent(fileName: string, sniffed: SniffResult | null): ContentIdentity {
+  return nameContent(fileName, sniffed ? formatFamily(sniffed.format) : null);
+}
+
+/**
+ * `identifyContent` for content already identified (`format` is a family, as in a report's
+ * `technical_metadata.content.format`): the same bytes under another name.
+ */
+export function nameContent(fileName: string, format: string | null): ContentIdentity {
   const dot = fileName.lastIndexOf('.');
   const extension =
     dot > 0 && dot < fileName.length - 1 ? fileName.slice(dot + 1).toLowerCase() : null;
   const extensionFormat = extension ? (EXTENSION_FAMILY[extension] ?? null) : null;
-  const format = sniffed ? formatFamily(sniffed.format) : null;
   return {
     format,
     extension,
     extension_format: extensionFormat,
     extension_mismatch: format !== null && extensionFormat !== null && format !== extensionFormat,
   };
+}
+
+/** The report warning for a name that disagrees with the content; null when they agree. */
+export function describeExtensionMismatch(content: ContentIdentity): string | null {
+  if (!content.extension_mismatch || content.format === null) return null;
+  const format = content.format.toUpperCase();
+  return `the file is named .${content.extension} but holds ${format} content; read as ${format}`;
 }

@@ -103,3 +103,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true });
   });
 }
+
+/** The failure of a job whose last attempt stalled (its worker died or froze past the lease). */
+export function workerStoppedResponding(leaseMs: number): SonoError {
+  return new SonoError('SONO_ERR_TIMEOUT', {
+    seconds: leaseMs / 1000,
+    detail: 'the worker running the job stopped responding',
+  });
+}

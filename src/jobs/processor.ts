@@ -1,9 +1,11 @@
 /**
  * The queue handler that turns a task into a result:
- * load the task (skip it when cancelled or finished) → mark it processing → results cache by
- * content (same SHA-256, processing type and analyzers key → point at the existing result, no
- * analysis) → otherwise analyse it off the event loop (worker-thread pool) → store the report →
- * mark the task completed (or failed with its coded error) → hooks (MAXXI delivery).
+ * load the task (skip it when cancelled or finished) → mark it processing → open its file once, by
+ * descriptor, inside the source roots → results cache by content (same SHA-256, processing type
+ * and analyzers key → point at the existing result, no analysis) → otherwise analyse that
+ * descriptor off the event loop (worker-thread pool) → store the report → mark the task completed
+ * (or failed with its coded error) → hooks (MAXXI delivery). Every report handed on is addressed
+ * to the task's own file (path, name, title), never to the submission that filled the cache.
  *
  * Retries are the queue's business: a retryable failure that has attempts left puts the task back
  * to `queued` and rethrows; a non-retryable one (corrupt audio) or the last attempt marks it
@@ -14,8 +16,10 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { AnalyzeOptions } from '../analysis/analyzer.js';
 import type { AudioInfo } from '../audio/types.js';
-import { SonoError, toSonoError, type ErrorCode } from '../errors.js';
+import { SonoError, toSonoError, type ErrorCode, type ErrorDetails } from '../errors.js';
+import { openAllowedFile, type PinnedFile } from '../maxxi/allowed-roots.js';
 import type { AnalyzeProgress, AnalyzeResult } from '../pipeline/analyze-file.js';
+import { reportForTask } from '../pipeline/report-identity.js';
 import { SCHEMA_VERSION, type Report } from '../pipeline/report.js';
 import { storeFingerprint } from './fingerprints.js';
 import { storeVoices } from './voiceprints.js';
@@ -59,6 +63,23 @@ export interface TaskProcessorDeps {
   readonly progressIntervalMs?: number;
   /** Stage registry (the default one in production). @defaultValue STAGES */
   readonly stages?: readonly Stage[];
+  /**
+   * Directories a task's file must lie in when it is opened (the upload directory and
+   * MAXXI_ALLOWED_ROOTS in the service). Undefined: any path, still opened once by descriptor.
+   */
+  readonly sourceRoots?: readonly string[];
+}
+
+/** Error details naming the descriptor path name the task's path instead. */
+function detailsForTask(
+  details: ErrorDetails | undefined,
+  pinned: PinnedFile,
+  task: Task,
+): ErrorDetails {
+  const out: Record<string, ErrorDetails[string]> = {};
+  for (const [k, v] of Object.entries(details ?? {}))
+    out[k] = typeof v === 'string' ? v.split(pinned.path).join(task.sourcePath) : v;
+  return out;
 }
 
 const PLACEHOLDER_AUDIO: AudioInfo = {
@@ -215,11 +236,15 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
     if (!started) return; // cancelled in between
     const t0 = performance.now();
     const elapsedSec = (): number => (performance.now() - t0) / 1000;
+    let pinned: PinnedFile | undefined;
     try {
       const processingType = checkProcessingType(task.processingType);
       const options = (task.options ?? {}) as AnalyzeOptions;
       const key = analyzersKey(processingType, options);
-      const sha256 = task.sha256 ?? (await sha256File(task.sourcePath));
+      // Checked at submission, opened now: a name swapped since cannot point the analysis
+      // elsewhere, because everything below reads this descriptor, never the name.
+      pinned = await openAllowedFile(task.sourcePath, deps.sourceRoots);
+      const sha256 = task.sha256 ?? (await sha256File(pinned.path));
 
       const cached = await store.results.findByContent({
         sha256,
@@ -227,7 +252,7 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
         analyzersKey: key,
       });
       if (cached) {
-        const report = { ...(JSON.parse(cached.reportJson) as Report), task_id: task.id };
+        const report = reportForTask(JSON.parse(cached.reportJson) as Report, task);
         logger.info({ taskId: task.id, cachedFrom: cached.taskId }, 'results cache hit');
         await complete(
           task,
@@ -261,7 +286,7 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
         );
       };
       const result = await run(
-        task.sourcePath,
+        pinned.path,
         {
           processingType,
           options,
@@ -272,10 +297,13 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
       );
       if (ctx.signal.aborted) throw new SonoError('SONO_ERR_CANCELLED', { detail: 'aborted' });
       if (!result.ok) {
-        throw new SonoError(result.error.code as ErrorCode, result.error.details);
+        throw new SonoError(
+          result.error.code as ErrorCode,
+          detailsForTask(result.error.details, pinned, task),
+        );
       }
       const reportSha = result.report.results.fixity.sha256 ?? sha256;
-      const report = await storeFingerprint(store, result.report, reportSha);
+      const report = await storeFingerprint(store, reportForTask(result.report, task), reportSha);
       await storeVoices(store, report, reportSha);
       const stored = await store.results.insertOrGet({
         taskId: task.id,
@@ -288,7 +316,7 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
       // An identical task that finished first owns the stored result: point at it.
       await complete(
         task,
-        stored.taskId === task.id ? report : { ...report, task_id: task.id },
+        report,
         {
           resultId: stored.id,
           cachedFromTaskId: stored.taskId === task.id ? null : stored.taskId,
@@ -324,6 +352,8 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
         'task attempt failed',
       );
       throw err;
+    } finally {
+      await pinned?.close().catch(() => undefined);
     }
   };
 }

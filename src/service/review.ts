@@ -14,6 +14,7 @@ import {
   type AppliedCorrection,
 } from '../metadata/review/index.js';
 import type { Report } from '../pipeline/report.js';
+import { reportForTask } from '../pipeline/report-identity.js';
 import type { Correction, JsonObject, Store, Task, TaskReview } from '../store/types.js';
 import { audit } from './audit.js';
 import { actorOf } from './principal.js';
@@ -21,7 +22,7 @@ import { actorOf } from './principal.js';
 /** Which version of a result to serve: the reviewed one (default) or the machine's. */
 export type ReportVersion = 'reviewed' | 'machine';
 
-/** The machine report of a completed task, with `task_id` set to this task. */
+/** The machine report of a completed task, addressed to this task (id, path, name, title). */
 export async function loadMachineReport(store: Store, task: Task): Promise<Report> {
   if (task.status !== 'completed')
     throw new SonoError('SONO_ERR_CONFLICT', {
@@ -32,7 +33,8 @@ export async function loadMachineReport(store: Store, task: Task): Promise<Repor
     throw new SonoError('SONO_ERR_INTERNAL', {
       detail: `result of completed task ${task.id} is missing`,
     });
-  return { ...(JSON.parse(r.reportJson) as Report), task_id: task.id };
+  // A cached result was analysed for another submission: address it to this task's own file.
+  return reportForTask(JSON.parse(r.reportJson) as Report, task);
 }
 
 /** The report as served: the machine's with every stored correction replayed (unless `machine`). */

@@ -22,6 +22,7 @@ import { createDatabase } from '../store/database.js';
 import type { Store } from '../store/types.js';
 import { buildApp, buildProbeApp } from './app.js';
 import { ensureAdmin } from './bootstrap.js';
+import { sweepIncoming } from './uploads.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { createModelsCheck } from './readiness.js';
 import { createLogger, queueConfigOf, storeConfigOf } from './runtime-config.js';
@@ -94,7 +95,16 @@ export async function startRuntime(config: Config, opts: RuntimeOptions): Promis
 
   const modelsCheck = createModelsCheck();
   let app: FastifyInstance | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
   if (opts.api) {
+    // Only API processes write upload part files: clear what a crash left behind, then hourly.
+    const sweep = async (): Promise<void> => {
+      const swept = await sweepIncoming(config.uploadDir);
+      if (swept.files > 0) logger.warn(swept, 'removed upload part files left by a crash');
+    };
+    await sweep();
+    sweeper = setInterval(() => void sweep(), 3600_000);
+    sweeper.unref();
     await ensureAdmin(store, logger, opts.onBootstrapPassword);
     app = await buildApp({
       config,
@@ -134,6 +144,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions): Promis
     stopping ??= (async () => {
       const timeoutMs = (timeoutSec ?? opts.shutdownTimeoutSec ?? 30) * 1000;
       logger.info('shutting down');
+      clearInterval(sweeper);
       const step = async (name: string, f: () => Promise<unknown>) => {
         try {
           await f();

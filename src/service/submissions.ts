@@ -28,8 +28,9 @@ export interface Submission {
 }
 
 /**
- * Creates the task and its queue entry. If the queue refuses, the task is marked failed with the
- * queue's error (never left "queued" without a job) and the error is rethrown (503).
+ * Creates the task and its queue entry. If the queue refuses, the task row is removed again (a
+ * refused submission leaves no task behind: the client was told 503, not "accepted") and the
+ * error is rethrown (503).
  */
 export async function submitTask(store: Store, queue: JobQueue, s: Submission): Promise<Task> {
   const task = await store.tasks.create({
@@ -57,12 +58,29 @@ export async function submitTask(store: Store, queue: JobQueue, s: Submission): 
             { detail: toSonoError(e).message },
             { cause: e },
           );
-    await store.tasks
-      .markFailed(task.id, { code: err.code, message: err.message })
-      .catch(() => undefined);
+    // Should the enqueue have reached the queue after all, its job finds no task and is skipped.
+    await store.tasks.delete(task.id).catch(() => undefined);
     throw err;
   }
   return task;
+}
+
+/**
+ * Takes back the tasks of a batch refused part-way (all-or-nothing): their queue entries, their
+ * rows and the batch row. Never throws; a queue entry that cannot be removed (queue down) finds
+ * no task when it runs and is skipped.
+ */
+export async function withdrawBatch(
+  store: Store,
+  queue: JobQueue,
+  batchId: string,
+  tasks: readonly Task[],
+): Promise<void> {
+  for (const t of tasks) {
+    await queue.cancel(t.id).catch(() => false);
+    await store.tasks.delete(t.id).catch(() => false);
+  }
+  await store.batches.delete(batchId).catch(() => false);
 }
 
 /** Re-enqueues every queued task (idempotent): heals a crash between row and queue commits. */

@@ -7,7 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -192,4 +192,47 @@ export async function discardUploads(uploads: readonly StoredUpload[]): Promise<
 /** Removes an upload and its per-upload directory. Never throws. */
 export async function removeUpload(path: string): Promise<void> {
   await rm(dirname(path), { recursive: true, force: true }).catch(() => undefined);
+}
+
+/**
+ * Part files not written to for this long are leftovers of a crash, not uploads in flight (a live
+ * upload writes every chunk it receives). A stalled client whose part file is swept gets a coded
+ * SONO_ERR_STORAGE_FAILED instead of a 202; nothing that was accepted is ever touched.
+ */
+export const INCOMING_STALE_MS = 60_000;
+
+/**
+ * Removes the stale `*.part` files a crashed or killed process left in `<uploadDir>/.incoming`
+ * (run at service start and hourly). Never throws; returns what it removed.
+ */
+export async function sweepIncoming(
+  uploadDir: string,
+  opts: { readonly staleMs?: number; readonly now?: number } = {},
+): Promise<{ files: number; bytes: number }> {
+  const incoming = join(uploadDir, '.incoming');
+  const cutoff = (opts.now ?? Date.now()) - (opts.staleMs ?? INCOMING_STALE_MS);
+  let names: string[];
+  try {
+    names = await readdir(incoming);
+  } catch {
+    return { files: 0, bytes: 0 };
+  }
+  let files = 0;
+  let bytes = 0;
+  for (const name of names) {
+    if (!name.endsWith('.part')) continue;
+    const p = join(incoming, name);
+    const st = await stat(p).catch(() => undefined);
+    if (st === undefined || !st.isFile() || st.mtimeMs > cutoff) continue;
+    if (
+      await rm(p).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      files++;
+      bytes += st.size;
+    }
+  }
+  return { files, bytes };
 }

@@ -37,6 +37,8 @@ export async function startLocalWorker(deps: {
     store,
     pool,
     logger: jobLog,
+    // Uploads are ours; by-reference files must still lie inside the MAXXI roots when opened.
+    sourceRoots: [config.uploadDir, ...config.maxxi.allowedRoots],
     hooks: {
       afterComplete: async (task, report) => {
         recordCompletedJob(metrics, task.processingType, report);

@@ -516,6 +516,8 @@ export interface BatchesRepository {
     readonly label?: string | null;
   }): Promise<Batch>;
   get(id: string): Promise<Batch | undefined>;
+  /** Removes a batch (a refused submission); its tasks, if any, keep `batch_id` null. */
+  delete(id: string): Promise<boolean>;
 }
 
 export interface MaxxiRepository {

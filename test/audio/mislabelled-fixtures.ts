@@ -3,8 +3,11 @@
  * in one format under another format's extension, WAV size fields with sentinel values, MP3s cut
  * at the end. Each entry states what the content really is, so tests compare the report with it.
  */
+import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Report } from '../../src/pipeline/report.js';
+import { validateReport } from '../../src/pipeline/validate-report.js';
 import { tone } from '../helpers/fixtures.js';
 import { writeEncoded } from './ffmpeg-fixtures.js';
 
@@ -19,6 +22,8 @@ export interface MislabelledFixture {
     readonly durationSec: number;
     readonly format: string;
   };
+  /** Seconds the header declares (what was encoded, before any cut). */
+  readonly declaredSec: number;
   /** Whether the name's extension disagrees with the content. */
   readonly mismatch: boolean;
   /** Whether the file lacks part of its audio (a `truncated` QC finding is expected). */
@@ -39,7 +44,8 @@ export function writeMislabelledFixtures(dir: string): MislabelledFixture[] {
   };
 
   // [name, encoded source, ffmpeg codec args, rate, mislabelled name, codec, sniffed family]
-  const renamed: [string, string, string[], number, string, RegExp, string][] = [
+  // (+ seconds when not 3: the M4A of the issue held 13.9 s)
+  const renamed: [string, string, string[], number, string, RegExp, string, number?][] = [
     [
       'MP3 named .wav',
       'src.mp3',
@@ -57,6 +63,7 @@ export function writeMislabelledFixtures(dir: string): MislabelledFixture[] {
       'm4a-as.mp3',
       /AAC/,
       'm4a',
+      13.9,
     ],
     [
       'Opus named .mp3',
@@ -79,12 +86,14 @@ export function writeMislabelledFixtures(dir: string): MislabelledFixture[] {
     ],
     ['AIFF named .wav', 'src.aiff', ['-c:a', 'pcm_s16be'], 44100, 'aiff-as.wav', /PCM/, 'aiff'],
   ];
-  for (const [name, src, args, rate, as, codec, format] of renamed) {
-    const encoded = encode(src, rate === 16000 ? sig16 : sig44, rate, args);
+  for (const [name, src, args, rate, as, codec, format, seconds = 3] of renamed) {
+    const signal = seconds !== 3 ? [tone(440, seconds, rate, 0.4)] : rate === 16000 ? sig16 : sig44;
+    const encoded = encode(src, signal, rate, args);
     out.push({
       name,
       path: rename(encoded, as),
-      content: { codec, sampleRateHz: rate, durationSec: 3, format },
+      content: { codec, sampleRateHz: rate, durationSec: seconds, format },
+      declaredSec: seconds,
       mismatch: true,
       damaged: false,
     });
@@ -106,6 +115,7 @@ export function writeMislabelledFixtures(dir: string): MislabelledFixture[] {
       name: `WAV whose data size says 0x${label.toUpperCase()}`,
       path: p,
       content: { codec: /PCM/, sampleRateHz: 44100, durationSec: 3, format: 'wav' },
+      declaredSec: 3,
       mismatch: false,
       damaged: false,
     });
@@ -118,6 +128,7 @@ export function writeMislabelledFixtures(dir: string): MislabelledFixture[] {
     name: 'MP3 missing its last 2 %',
     path: cut2,
     content: { codec: /MPEG 1 Layer 3/, sampleRateHz: 44100, durationSec: 2.94, format: 'mp3' },
+    declaredSec: 3,
     mismatch: false,
     damaged: true,
   });
@@ -127,8 +138,54 @@ export function writeMislabelledFixtures(dir: string): MislabelledFixture[] {
     name: 'MP3 whose last frame lacks 134 bytes',
     path: cut134,
     content: { codec: /MPEG 1 Layer 3/, sampleRateHz: 44100, durationSec: 3, format: 'mp3' },
+    declaredSec: 3,
     mismatch: false,
     damaged: true,
   });
   return out;
+}
+
+interface QcCheck {
+  readonly id: string;
+  readonly status: string;
+  readonly message: string;
+}
+
+/** The checks of a report's QC profile (empty when QC did not run). */
+export function qcChecks(report: Report): QcCheck[] {
+  const qc = report.results.quality_control as { profile?: { checks: QcCheck[] } };
+  return qc.profile?.checks ?? [];
+}
+
+/**
+ * Asserts that `report` tells the truth about fixture `f` (however it was produced: pipeline,
+ * CLI or service): codec, rate and decoded duration of the content, the sniffed format, the
+ * extension_mismatch finding, and a `truncated` finding saying where the audio stops.
+ */
+export function assertReportMatches(report: Report, f: MislabelledFixture): void {
+  assert.match(report.audio_info.codec, f.content.codec);
+  assert.equal(report.audio_info.sample_rate, f.content.sampleRateHz);
+  assert.ok(
+    Math.abs(report.audio_info.decoded_duration - f.content.durationSec) < 0.08,
+    `decoded ${report.audio_info.decoded_duration} s`,
+  );
+  const tm = report.results.technical_metadata;
+  assert.equal(tm.content?.format, f.content.format);
+  assert.equal(tm.content?.extension_mismatch, f.mismatch);
+  const mismatch = qcChecks(report).find((c) => c.id === 'extension_mismatch');
+  assert.equal(mismatch?.status, f.mismatch ? 'warn' : undefined);
+  if (f.mismatch) assert.match(mismatch!.message, new RegExp(f.content.format.toUpperCase()));
+  assert.equal(
+    tm.integrity?.status,
+    f.damaged ? 'truncated' : 'intact',
+    tm.integrity?.detail ?? '',
+  );
+  const cut = qcChecks(report).find((c) => c.id === 'truncated');
+  assert.equal(cut?.status, f.damaged ? 'fail' : undefined);
+  if (f.damaged) {
+    assert.match(cut!.message, /missing after \d/);
+    assert.ok(tm.integrity!.audio_ends_at_sec! > 2.9);
+  }
+  const v = validateReport(report);
+  assert.ok(v.valid, v.valid ? '' : v.errors.join('\n'));
 }

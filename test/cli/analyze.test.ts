@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -9,6 +9,7 @@ import { resolveFfmpeg } from '../../src/audio/ffmpeg-path.js';
 import type { Report } from '../../src/pipeline/report.js';
 import { validateAgainst, validateReport } from '../../src/pipeline/validate-report.js';
 import { analysedCorpus, corpusOrSkip } from '../helpers/corpus.js';
+import { assertReportMatches, writeMislabelledFixtures } from '../audio/mislabelled-fixtures.js';
 import { encodeWav, tempDir, tone, writeWav } from '../helpers/fixtures.js';
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -289,6 +290,114 @@ test('repeatable batches: layout fixed by --root, a summary per run, --skip-exis
   const s3 = readSummary(out);
   assert.equal(s3.files[0]?.status, 'ok', 'another processing type is not the same report');
 });
+
+test('issue 8 regressions via the CLI: mislabelled and damaged files are analysed, none rejected, values true to the content', async (t) => {
+  const dir = tempDir('sonoteca-cli-mislabelled-');
+  const fixtures = writeMislabelledFixtures(dir);
+  const out = join(dir, 'out');
+  const r = cli(
+    'analyze',
+    ...fixtures.map((f) => f.path),
+    '--out',
+    out,
+    '--root',
+    dir,
+    '--type',
+    'technical',
+    '-q',
+  );
+  assert.equal(r.status, 0, `no file ffmpeg decodes is rejected:\n${r.stdout}\n${r.stderr}`);
+  const summary = readSummary(out);
+  assert.equal(summary.totals.failed, 0);
+  assert.equal(summary.totals.ok, fixtures.length);
+  for (const f of fixtures) {
+    await t.test(f.name, () => {
+      const name = f.path.split('/').at(-1)!;
+      const report = JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')) as Report;
+      assert.equal(report.source.file_name, name);
+      assertReportMatches(report, f);
+    });
+  }
+});
+
+/** `script` (util-linux) gives the CLI a real pseudo-terminal, so its progress bar is drawn. */
+const SCRIPT = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
+
+test(
+  'Ctrl-C in a real terminal: cancelled files are not failed, the summary says cancelled, the terminal is restored',
+  {
+    skip:
+      SCRIPT === undefined && process.env['CI'] !== 'true'
+        ? 'no script(1) for a pseudo-terminal'
+        : false,
+  },
+  async () => {
+    assert.ok(SCRIPT, 'script(1) from util-linux is needed for this test');
+    const root = tempDir('sonoteca-ctrl-c-');
+    const inDir = join(root, 'in');
+    const out = join(root, 'out');
+    mkdirSync(inDir);
+    // Six 90 s files: the first finishes in about a second, Ctrl-C comes right after it.
+    for (let i = 1; i <= 6; i++)
+      writeWav(inDir, `t${i}.wav`, [tone(200 * i, 90, 44100, 0.3)], { sampleRateHz: 44100 });
+    const quote = (a: string): string => `'${a.replace(/'/g, "'\\''")}'`;
+    const cmd = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'analyze', inDir]
+      .concat(['--out', out, '--root', inDir, '--type', 'technical', '--jobs', '1'])
+      .map(quote)
+      .join(' ');
+    const child = spawn(SCRIPT, ['-qfec', cmd, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0', COLUMNS: '120', LINES: '40' },
+    });
+    let tty = '';
+    let interrupted = false;
+    const onData = (d: Buffer): void => {
+      tty += d.toString('utf8');
+      // Ctrl-C typed into the terminal: the line discipline sends SIGINT to the CLI.
+      if (!interrupted && /\] ok {3}/.test(tty)) {
+        interrupted = true;
+        child.stdin.write('\x03');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    assert.ok(interrupted, `no file finished before the run ended:\n${tty}`);
+    assert.equal(code, 130, tty);
+
+    const summary = readSummary(out) as unknown as {
+      files: Entry[];
+      totals: { ok: number; failed: number; cancelled: number };
+    };
+    assert.equal(summary.totals.failed, 0, 'cancelled files are not failures');
+    assert.ok(
+      summary.totals.ok >= 1 && summary.totals.cancelled >= 1,
+      JSON.stringify(summary.totals),
+    );
+    assert.equal(summary.totals.ok + summary.totals.cancelled, 6);
+    for (const e of summary.files.filter((f) => f.status === 'cancelled')) {
+      assert.equal(e.error?.code, 'SONO_ERR_CANCELLED');
+      const record = JSON.parse(
+        readFileSync(join(out, `${e.input.split('/').at(-1)!}.json`), 'utf8'),
+      );
+      assert.equal(record.status, 'cancelled');
+    }
+    assert.match(
+      tty,
+      new RegExp(`${summary.totals.ok} ok, 0 failed, ${summary.totals.cancelled} cancelled`),
+    );
+    assert.match(tty, /t\d\.wav +cancelled/);
+    // The terminal comes back as it was: the cursor shown again after the bar hid it, and no bar
+    // drawn after the interruption message.
+    const hidden = tty.lastIndexOf('\x1b[?25l');
+    const shown = tty.lastIndexOf('\x1b[?25h');
+    assert.ok(hidden >= 0 && shown > hidden, 'cursor shown again');
+    const after = tty.slice(tty.indexOf('sonoteca: interrupted'));
+    assert.ok(after.length > 0 && !/[░█]/.test(after), `bar redrawn after Ctrl-C:\n${after}`);
+    const numbers = [...after.matchAll(/\[(\d+)\/6\] CANCELLED/g)].map((m) => Number(m[1]));
+    assert.equal(new Set(numbers).size, numbers.length, `each file its own number: ${numbers}`);
+  },
+);
 
 test('usage errors exit 2; help documents exit codes; probe prints technical data', () => {
   assert.equal(cli('analyze', inDir, '--jobs', '0').status, 2);

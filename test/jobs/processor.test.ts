@@ -1,12 +1,21 @@
 /**
  * The task processor end to end: a real generated WAV, the real pipeline in the real worker-thread
  * pool, a real SQLite store and the local queue driving it. Checks the stored report, the results
- * cache by content (no second analysis), coded failures without retries for corrupt input, and
- * that cancelled tasks are skipped.
+ * cache by content (no second analysis, the report addressed to the task's own file), coded
+ * failures without retries for corrupt input, a by-reference file swapped for a symlink after
+ * submission (refused, never analysed), and that cancelled tasks are skipped.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createQueue } from '../../src/jobs/create-queue.js';
@@ -16,6 +25,7 @@ import {
   type AnalyzeRunner,
 } from '../../src/jobs/processor.js';
 import type { JobQueue, QueueWorker } from '../../src/jobs/queue.js';
+import { resolveAllowedPath } from '../../src/maxxi/allowed-roots.js';
 import type { Report } from '../../src/pipeline/report.js';
 import { WorkerPool } from '../../src/pipeline/worker-pool.js';
 import { createDatabase } from '../../src/store/database.js';
@@ -31,6 +41,7 @@ describe('task processor', () => {
   let pool: WorkerPool;
   let worker: QueueWorker;
   let analyses = 0;
+  const analysedPaths: string[] = [];
   const hooked: { task: Task; report: Report; cached: boolean }[] = [];
   const progress: { taskId: string; fraction: number }[] = [];
   let wav: string;
@@ -48,6 +59,7 @@ describe('task processor', () => {
     // Counting wrapper around the real pool: tells whether an analysis actually ran.
     const counted: AnalyzeRunner = (path, params, opts) => {
       analyses++;
+      analysedPaths.push(path);
       return pool.run(path, params, opts);
     };
     worker = queue.startWorker(
@@ -56,6 +68,7 @@ describe('task processor', () => {
         pool: counted,
         logger: quiet,
         progressIntervalMs: 0,
+        sourceRoots: [dir],
         hooks: {
           afterComplete: async (task, report, info) =>
             void hooked.push({ task, report, cached: info.cached }),
@@ -115,6 +128,10 @@ describe('task processor', () => {
     assert.ok(result);
     const report = JSON.parse(result.reportJson) as Report;
     assert.equal(report.task_id, task.id);
+    // Analysed through the pinned descriptor, reported under the task's own path and name.
+    assert.match(analysedPaths[0]!, /^\/proc\/\d+\/fd\/\d+$/);
+    assert.equal(report.source.path, wav);
+    assert.equal(report.source.file_name, 'tone.wav');
     assert.equal(report.schema_version, result.schemaVersion);
     assert.equal(report.results.fixity.sha256, expectedSha);
     assert.equal(report.audio_info.channels, 2);
@@ -152,6 +169,68 @@ describe('task processor', () => {
     assert.equal(hooked[1]!.report.task_id, task.id);
     assert.equal(hooked[1]!.cached, true);
     assert.equal(hooked[1]!.report.results.fixity.sha256, done.sha256);
+    // …and never the path, name or title of the submission that filled the cache.
+    const r = hooked[1]!.report;
+    assert.equal(r.source.path, copy);
+    assert.equal(r.source.file_name, 'same-content-other-name.wav');
+    assert.deepEqual(r.results.metadata_generation.dublin_core?.title, [
+      'same-content-other-name.wav',
+    ]);
+    assert.equal(JSON.stringify(r).includes('tone.wav'), false, 'no trace of the first name');
+  });
+
+  it('a cache hit under a mislabelled name gets its own extension_mismatch finding', async () => {
+    const named = join(dir, 'same-content.mp3');
+    copyFileSync(wav, named);
+    const done = await settled((await submit(named)).id);
+    assert.equal(done.status, 'completed', `${done.errorCode}: ${done.errorMessage}`);
+    assert.notEqual(done.cachedFromTaskId, null);
+    const r = hooked.at(-1)!.report;
+    assert.equal(r.source.file_name, 'same-content.mp3');
+    const content = r.results.technical_metadata.content!;
+    assert.equal(content.format, 'wav');
+    assert.equal(content.extension, 'mp3');
+    assert.equal(content.extension_mismatch, true);
+    const qc = r.results.quality_control as unknown as {
+      verdict: string;
+      profile: { checks: { id: string; status: string }[] };
+    };
+    const check = qc.profile.checks.find((c) => c.id === 'extension_mismatch');
+    assert.equal(check?.status, 'warn');
+    assert.ok(r.warnings.some((w) => w.includes('named .mp3 but holds WAV')));
+    // The cached original stays as it was (no mismatch for tone.wav).
+    const original = JSON.parse((await store.results.get(done.resultId!))!.reportJson) as Report;
+    assert.equal(original.results.technical_metadata.content!.extension_mismatch, false);
+  });
+
+  it('a by-reference file whose directory is swapped for a symlink after submission is refused, never analysed', async () => {
+    const outside = tempDir('sono-outside-');
+    try {
+      mkdirSync(join(dir, 'tapes', 'a'), { recursive: true });
+      mkdirSync(join(outside, 'a'));
+      writeWav(join(dir, 'tapes', 'a'), 'take.wav', [tone(660, 1, 16000, 0.3)], {
+        sampleRateHz: 16000,
+      });
+      const secret = writeWav(join(outside, 'a'), 'take.wav', [tone(330, 1, 16000, 0.3)], {
+        sampleRateHz: 16000,
+      });
+      // The submission check (what POST /api/v1/batch/process runs before its 202).
+      const checked = await resolveAllowedPath(join(dir, 'tapes', 'a', 'take.wav'), [dir]);
+      const task = await store.tasks.create({ processingType: 'technical', sourcePath: checked });
+      // After the 202: the directory becomes a symlink to a directory outside the root.
+      renameSync(join(dir, 'tapes', 'a'), join(dir, 'tapes', 'a-moved'));
+      symlinkSync(join(outside, 'a'), join(dir, 'tapes', 'a'));
+      assert.equal(readFileSync(checked).equals(readFileSync(secret)), true, 'swap in place');
+      const before = analyses;
+      await queue.enqueue({ taskId: task.id });
+      const done = await settled(task.id);
+      assert.equal(done.status, 'failed');
+      assert.equal(done.errorCode, 'SONO_ERR_PATH_NOT_ALLOWED');
+      assert.equal(done.resultId, null);
+      assert.equal(analyses, before, 'the file outside the root was never analysed');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('a different processing type or different options is analysed anew', async () => {

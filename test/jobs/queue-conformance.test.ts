@@ -391,7 +391,7 @@ describe('queue conformance', { concurrency: BACKENDS.length }, () => {
         });
       });
 
-      it('a worker process killed with SIGKILL mid-job: the job still completes exactly once', async () => {
+      it('a worker process killed with SIGKILL mid-job: the job still completes exactly once, as attempt 2', async () => {
         await withQueue(backend, async (q, spec) => {
           const child = spawnWorker(spec, 60_000);
           await waitFor('child ready', () => has(child, 'ready'), 30_000);
@@ -412,10 +412,48 @@ describe('queue conformance', { concurrency: BACKENDS.length }, () => {
           await w.close({ graceful: true });
           assert.equal(mine.length, 1);
           assert.equal(attempts.length, 1, 'the surviving worker ran it once');
+          // The killed run counts: attempt 2 on every backend.
+          assert.deepEqual(attempts, [2]);
+          assert.equal(mine[0]!.attempt, 2);
           assert.equal(has(child, 'completed'), false);
           const c = await q.counts();
           assert.equal(c.completed, 1);
           assert.equal(c.active + c.waiting + c.delayed + c.failed, 0);
+        });
+      });
+
+      it('a job whose every worker is killed: each killed run is an attempt, then SONO_ERR_TIMEOUT', async () => {
+        await withQueue(backend, async (q, spec) => {
+          const failed = collect(q, 'failed');
+          await q.enqueue({ taskId: 'always-killed', maxAttempts: 2 });
+          const started: number[] = [];
+          for (let run = 1; run <= 2; run++) {
+            const child = spawnWorker(spec, 60_000);
+            try {
+              await waitFor(
+                `run ${run} started`,
+                () => has(child, 'started', 'always-killed'),
+                30_000,
+              );
+              started.push(child.lines.find((l) => l['event'] === 'started')!['attempt'] as number);
+            } finally {
+              const exited = once(child.proc, 'exit');
+              child.proc.kill('SIGKILL');
+              await exited;
+            }
+          }
+          assert.deepEqual(started, [1, 2], 'the killed runs are attempts 1 and 2');
+          const ran: number[] = [];
+          const w = q.startWorker(async (job) => void ran.push(job.attempt), { concurrency: 1 });
+          try {
+            await waitFor('gave up', () => failed.length === 1, 30_000);
+          } finally {
+            await w.close({ graceful: true });
+          }
+          assert.deepEqual(ran, [], 'no third run after the last attempt');
+          assert.equal(failed[0]!.taskId, 'always-killed');
+          assert.equal(failed[0]!.error.code, 'SONO_ERR_TIMEOUT');
+          assert.equal((await q.counts()).failed, 1);
         });
       });
     });

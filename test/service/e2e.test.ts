@@ -58,10 +58,11 @@ async function submit(
   token: string,
   data: Buffer,
   type = 'technical',
+  filename = 'aria.wav',
 ): Promise<string> {
   const up = multipart([
     { name: 'processing_type', value: type },
-    { name: 'audio_file', filename: 'aria.wav', data },
+    { name: 'audio_file', filename, data },
   ]);
   const res = await rt.app!.inject({
     method: 'POST',
@@ -219,6 +220,40 @@ for (const backend of BACKENDS) {
       ).json();
       assert.equal(r2.task_id, again);
       assert.equal(r2.results.fixity.sha256, wavSha);
+    });
+
+    it('a cache hit is addressed to its own upload: report, Dublin Core and exports never name the other submission', async () => {
+      const first = await submit(rt, token, wav);
+      await waitForStatus(rt, token, first, ['completed']);
+      const other = await submit(rt, token, wav, 'technical', 'other-take.mp3');
+      const st = await waitForStatus(rt, token, other, ['completed']);
+      assert.notEqual(st['cached_from_task_id'], null, 'served from the cache');
+      const get = async (url: string): Promise<string> => {
+        const res = await rt.app!.inject({ url, headers: { authorization: `Bearer ${token}` } });
+        assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+        return res.body;
+      };
+      const report = JSON.parse(await get(`/api/v1/results/${other}`));
+      assert.equal(report.task_id, other);
+      assert.equal(report.source.file_name, 'other-take.mp3');
+      assert.ok(report.source.path.endsWith(`/${other}/other-take.mp3`), report.source.path);
+      assert.deepEqual(report.results.metadata_generation.dublin_core.title, ['other-take.mp3']);
+      // The same bytes under a name that does not fit them: this upload's own finding.
+      assert.equal(report.results.technical_metadata.content.extension_mismatch, true);
+      const { exports } = JSON.parse(await get(`/api/v1/results/${other}/exports`)) as {
+        exports: { id: string; url: string }[];
+      };
+      assert.ok(exports.length >= 3, exports.map((e) => e.id).join(','));
+      for (const body of [
+        JSON.stringify(report),
+        ...(await Promise.all(exports.map((e) => get(e.url)))),
+      ]) {
+        assert.equal(body.includes('aria.wav'), false, "the other upload's name");
+        for (const id of [first, st['cached_from_task_id'] as string])
+          assert.equal(body.includes(`/${id}/`), false, "the other upload's path");
+      }
+      const dc = await get(`/api/v1/results/${other}/exports/dublin-core-xml`);
+      assert.match(dc, /<dc:title>other-take\.mp3<\/dc:title>/);
     });
 
     it('rejects corrupt audio at analysis without retrying (failed, coded error)', async () => {

@@ -1,12 +1,26 @@
 /**
  * Issue 8 service holes, each with the request that got through before: security headers on
- * every route (probes and metrics included), a bounded X-Request-Id, JWTs without `exp` refused.
+ * every route (probes and metrics included), a bounded X-Request-Id, JWTs without `exp` refused,
+ * failed logins audited, tokens revoked by a password change, and a by-reference submission
+ * raced by swapping a directory for a symlink after the 202.
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/config.js';
 import { credentialStamp } from '../../src/service/plugins/auth.js';
-import { createHarness, PASSWORD, SECRET_KEY, type Harness } from './harness.js';
+import { startRuntime, type Runtime } from '../../src/service/runtime.js';
+import { tempDir, tone, writeWav } from '../helpers/fixtures.js';
+import {
+  backendEnv,
+  cleanupBackend,
+  createHarness,
+  PASSWORD,
+  SECRET_KEY,
+  type Harness,
+} from './harness.js';
 
 function b64url(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -128,5 +142,75 @@ describe('service hardening (sqlite+local)', () => {
       (await h.app.inject({ url: '/api/v1/tasks', headers: bearer(fresh) })).statusCode,
       200,
     );
+  });
+});
+
+describe('by-reference race (separate API and worker runtimes, sqlite+local)', () => {
+  it('a directory swapped for a symlink after the 202: the task fails with SONO_ERR_PATH_NOT_ALLOWED, nothing outside the root is analysed', async () => {
+    const archive = tempDir('sono-archive-');
+    const outside = tempDir('sono-outside-');
+    for (const [root, hz] of [
+      [archive, 440],
+      [outside, 880],
+    ] as const) {
+      mkdirSync(join(root, 'tapes'));
+      writeWav(join(root, 'tapes'), 'take.wav', [tone(hz, 1, 16000, 0.3)], {
+        sampleRateHz: 16000,
+      });
+    }
+    const config = loadConfig(
+      backendEnv('sqlite+local', { MAXXI_ALLOWED_ROOTS: archive, WORKER_CONCURRENCY: '1' }),
+      { envFile: false },
+    );
+    let password = '';
+    const api = await startRuntime(config, {
+      api: true,
+      worker: false,
+      onBootstrapPassword: (_u, p) => (password = p),
+    });
+    let worker: Runtime | undefined;
+    try {
+      const login = await api.app!.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'admin', password },
+      });
+      const auth = {
+        authorization: `Bearer ${(login.json() as { access_token: string }).access_token}`,
+      };
+      const res = await api.app!.inject({
+        method: 'POST',
+        url: '/api/v1/batch/process',
+        headers: auth,
+        payload: { paths: [join(archive, 'tapes', 'take.wav')], processing_type: 'technical' },
+      });
+      assert.equal(res.statusCode, 202, res.body);
+      const [id] = (res.json() as { task_ids: string[] }).task_ids;
+      // After the 202, before any worker runs: tapes/ becomes a symlink to a folder outside.
+      renameSync(join(archive, 'tapes'), join(archive, 'tapes-moved'));
+      symlinkSync(join(outside, 'tapes'), join(archive, 'tapes'));
+      worker = await startRuntime(config, {
+        api: false,
+        worker: true,
+        queueTiming: { pollIntervalMs: 20, backoffBaseMs: 50, leaseMs: 3000 },
+      });
+      let st: { status: string; error?: { code: string } | null; result_id?: string | null } = {
+        status: 'queued',
+      };
+      for (let i = 0; i < 600 && !['completed', 'failed'].includes(st.status); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        st = (await api.app!.inject({ url: `/api/v1/status/${id}`, headers: auth })).json();
+      }
+      assert.equal(st.status, 'failed', JSON.stringify(st));
+      assert.equal(st.error?.code, 'SONO_ERR_PATH_NOT_ALLOWED');
+      const results = await api.app!.inject({ url: `/api/v1/results/${id}`, headers: auth });
+      assert.equal(results.statusCode, 409, 'no report of the file outside the root');
+    } finally {
+      await worker?.stop();
+      await api.stop();
+      await cleanupBackend(config);
+      rmSync(archive, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -14,6 +14,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { createQueue } from '../../src/jobs/create-queue.js';
 import type { JobQueue } from '../../src/jobs/queue.js';
 import { buildApp } from '../../src/service/app.js';
+import { startRuntime, type Runtime } from '../../src/service/runtime.js';
 import { generateApiKey } from '../../src/service/auth/api-keys.js';
 import { hashPassword } from '../../src/service/auth/passwords.js';
 import { queueConfigOf, storeConfigOf } from '../../src/service/runtime-config.js';
@@ -193,4 +194,29 @@ export function multipart(
     payload: Buffer.concat(chunks),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   };
+}
+
+/**
+ * The real runtime (API + in-process worker) on a fresh backend, logged in as the bootstrap
+ * admin. Stop it with `rt.stop()` and `cleanupBackend(rt.config)`.
+ */
+export async function startAdminRuntime(
+  backend: Backend,
+  extraEnv: Record<string, string> = {},
+): Promise<{ rt: Runtime; auth: { authorization: string } }> {
+  let password = '';
+  const rt = await startRuntime(loadConfig(backendEnv(backend, extraEnv), { envFile: false }), {
+    api: true,
+    worker: true,
+    queueTiming: { pollIntervalMs: 20, backoffBaseMs: 50, leaseMs: 3000 },
+    onBootstrapPassword: (_u, p) => (password = p),
+  });
+  const login = await rt.app!.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'admin', password },
+  });
+  if (login.statusCode !== 200) throw new Error(`admin login: ${login.statusCode} ${login.body}`);
+  const token = (login.json() as { access_token: string }).access_token;
+  return { rt, auth: { authorization: `Bearer ${token}` } };
 }

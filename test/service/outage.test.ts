@@ -13,14 +13,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { encodeWav, tone } from '../helpers/fixtures.js';
-import { loadConfig } from '../../src/config/config.js';
-import { startRuntime, type Runtime } from '../../src/service/runtime.js';
+import type { Runtime } from '../../src/service/runtime.js';
 import {
-  backendEnv,
   cleanupBackend,
   createHarness,
   multipart,
   pgUrl,
+  startAdminRuntime,
   type Harness,
 } from './harness.js';
 
@@ -157,9 +156,26 @@ describe('Redis going away (BullMQ queue, throwaway redis-server)', () => {
     const down = await submit(h);
     assert.equal(down.statusCode, 503, down.body);
     assert.equal(down.json().error.code, 'SONO_ERR_QUEUE_UNAVAILABLE');
-    // The refused task is not left queued without a job.
+    // The refused task is not left behind at all: no queued row without a job, no `failed` row.
     const queued = await h.store.tasks.list({ status: 'queued' });
     assert.equal(queued.items.length, 1);
+    assert.equal((await h.store.tasks.list({})).items.length, 1, 'only the accepted task');
+    // A refused batch takes back every task it had committed, and its batch row.
+    const batchUp = multipart([
+      { name: 'processing_type', value: 'technical' },
+      { name: 'audio_file', filename: 'a.wav', data: wav },
+      { name: 'audio_file', filename: 'b.wav', data: wav },
+    ]);
+    const batch = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/batch/process',
+      headers: { ...batchUp.headers, ...h.auth('archivist') },
+      payload: batchUp.payload,
+    });
+    assert.equal(batch.statusCode, 503, batch.body);
+    assert.equal(batch.json().error.code, 'SONO_ERR_QUEUE_UNAVAILABLE');
+    assert.equal((await h.store.tasks.list({})).items.length, 1, 'no rows from the batch');
+    noStrayUploads(h, 1);
     // Reads that do not need the queue still work.
     assert.equal(
       (await h.app.inject({ url: '/api/v1/tasks', headers: h.auth('viewer') })).statusCode,
@@ -251,35 +267,15 @@ describe('work resumes after a Redis outage (API + in-process worker)', () => {
   let redis: ChildProcess;
   let port: number;
   let rt: Runtime;
-  let token = '';
+  let auth: { authorization: string };
   before(async () => {
     port = await freePort();
     redis = await startRedis(port);
-    let password = '';
-    rt = await startRuntime(
-      loadConfig(
-        backendEnv('sqlite+local', {
-          REDIS_HOST: '127.0.0.1',
-          REDIS_PORT: String(port),
-          WORKER_CONCURRENCY: '1',
-        }),
-        {
-          envFile: false,
-        },
-      ),
-      {
-        api: true,
-        worker: true,
-        queueTiming: { pollIntervalMs: 20, backoffBaseMs: 50, leaseMs: 3000 },
-        onBootstrapPassword: (_u, p) => (password = p),
-      },
-    );
-    const login = await rt.app!.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: 'admin', password },
-    });
-    token = (login.json() as { access_token: string }).access_token;
+    ({ rt, auth } = await startAdminRuntime('sqlite+local', {
+      REDIS_HOST: '127.0.0.1',
+      REDIS_PORT: String(port),
+      WORKER_CONCURRENCY: '1',
+    }));
   });
   after(async () => {
     if (redis.exitCode !== null) redis = await startRedis(port);
@@ -289,7 +285,6 @@ describe('work resumes after a Redis outage (API + in-process worker)', () => {
   });
 
   it('the worker picks jobs up again once Redis is back', async () => {
-    const auth = { authorization: `Bearer ${token}` };
     await stopChild(redis);
     await eventually(
       async () => (await rt.app!.inject({ url: '/ready' })).statusCode === 503,

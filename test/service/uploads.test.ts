@@ -1,12 +1,27 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { SonoError } from '../../src/errors.js';
-import { receiveUpload, removeUpload, sanitizeFileName } from '../../src/service/uploads.js';
+import { loadConfig } from '../../src/config/config.js';
+import { startRuntime } from '../../src/service/runtime.js';
+import {
+  receiveUpload,
+  removeUpload,
+  sanitizeFileName,
+  sweepIncoming,
+} from '../../src/service/uploads.js';
 import { encodeWav, tempDir, tone } from '../helpers/fixtures.js';
+import { backendEnv, cleanupBackend } from './harness.js';
 
 /** Splits a buffer into small chunks so the magic bytes arrive across several writes. */
 function chunked(buf: Buffer, size: number): Readable {
@@ -62,5 +77,47 @@ describe('receiveUpload', () => {
     assert.equal(sanitizeFileName(undefined), 'upload');
     assert.equal(sanitizeFileName('a\u0000b\u001f.wav'), 'ab.wav');
     assert.ok(Buffer.byteLength(sanitizeFileName('é'.repeat(300))) <= 200);
+  });
+});
+
+describe('sweeping .incoming', () => {
+  /** Part files as a killed process leaves them: `stale` of them written an hour ago. */
+  function leaveParts(incoming: string, stale: number, fresh: number): void {
+    mkdirSync(incoming, { recursive: true });
+    const hourAgo = new Date(Date.now() - 3600_000);
+    for (let i = 0; i < stale + fresh; i++) {
+      const p = join(incoming, `leftover-${i}.part`);
+      writeFileSync(p, Buffer.alloc(1000 + i));
+      if (i < stale) utimesSync(p, hourAgo, hourAgo);
+    }
+  }
+
+  it('removes stale part files only (an upload in flight keeps its part file)', async () => {
+    const dir = tempDir();
+    const incoming = join(dir, '.incoming');
+    leaveParts(incoming, 3, 1);
+    writeFileSync(join(incoming, 'notes.txt'), 'not ours');
+    const swept = await sweepIncoming(dir);
+    assert.deepEqual(swept, { files: 3, bytes: 1000 + 1001 + 1002 });
+    assert.deepEqual(readdirSync(incoming).sort(), ['leftover-3.part', 'notes.txt']);
+    assert.deepEqual(await sweepIncoming(join(dir, 'missing')), { files: 0, bytes: 0 });
+  });
+
+  it('the service sweeps the part files of a crash when it starts', async () => {
+    const config = loadConfig(backendEnv('sqlite+local'), { envFile: false });
+    const incoming = join(config.uploadDir, '.incoming');
+    leaveParts(incoming, 39, 0);
+    assert.equal(readdirSync(incoming).length, 39);
+    const rt = await startRuntime(config, {
+      api: true,
+      worker: false,
+      onBootstrapPassword: () => undefined,
+    });
+    try {
+      assert.deepEqual(readdirSync(incoming), []);
+    } finally {
+      await rt.stop();
+      await cleanupBackend(config);
+    }
   });
 });

@@ -117,6 +117,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(f?.errorCode, 'SONO_ERR_DECODE_FAILED');
     });
 
+    it('deletes a batch (a refused submission) and only once', async () => {
+      const batch = await store.batches.create({ taskCount: 2, label: 'refused' });
+      assert.equal(await store.batches.delete(batch.id), true);
+      assert.equal(await store.batches.get(batch.id), undefined);
+      assert.equal(await store.batches.delete(batch.id), false);
+    });
+
     it('lists and filters tasks with cursor pagination, newest first', async () => {
       const batch = await store.batches.create({
         submittedBy: 'bob',

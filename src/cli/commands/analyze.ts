@@ -213,7 +213,7 @@ export async function runAnalyze(
     index: number,
     result: AnalyzeResult,
   ): Promise<BatchEntry> => {
-    done++;
+    const n = ++done; // this file's number, before any await lets another file count
     const base = outputBase(outDir, baseDir, file);
     if (opts.format === 'ndjson') ndjson.push(JSON.stringify(result));
     if (!result.ok) {
@@ -222,7 +222,7 @@ export async function runAnalyze(
       writeFileAtomic(`${base}.json`, `${JSON.stringify(record, null, 2)}\n`);
       const word = record.status === 'cancelled' ? 'CANCELLED' : 'FAIL';
       log(
-        `[${done}/${files.length}] ${word} ${rel(file)}  ${result.error.code}: ${result.error.message}`,
+        `[${n}/${files.length}] ${word} ${rel(file)}  ${result.error.code}: ${result.error.message}`,
       );
       csvRows[index] = collectionCsvErrorRow(rel(file), result.error.code, result.error.message);
       return {
@@ -253,7 +253,7 @@ export async function runAnalyze(
     }
     const h = summarizeReport(report);
     log(
-      `[${done}/${files.length}] ok   ${rel(file)}  (${formatDuration(h.durationSec)}, ` +
+      `[${n}/${files.length}] ok   ${rel(file)}  (${formatDuration(h.durationSec)}, ` +
         `${report.processing.duration_sec.toFixed(1)} s)` +
         (h.failedSections.length > 0 ? `  failed sections: ${h.failedSections.join(', ')}` : ''),
     );

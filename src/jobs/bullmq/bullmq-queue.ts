@@ -30,6 +30,7 @@ import {
   resolveTiming,
   sleep,
   toErrorInfo,
+  workerStoppedResponding,
   type ResolvedTiming,
 } from '../common.js';
 import {
@@ -100,7 +101,10 @@ function encodeReason(e: JobErrorInfo): string {
   return `[${e.code}] ${e.message}`;
 }
 
-function decodeReason(reason: string): JobErrorInfo {
+function decodeReason(reason: string, leaseMs: number): JobErrorInfo {
+  // BullMQ's own verdict on a job whose workers kept dying: the local queue's SONO_ERR_TIMEOUT.
+  if (/stalled more than allowable limit/i.test(reason))
+    return toErrorInfo(workerStoppedResponding(leaseMs));
   const m = /^\[([A-Z0-9_]+)\] ([\s\S]*)$/.exec(reason);
   return m
     ? { code: m[1] ?? 'SONO_ERR_INTERNAL', message: m[2] ?? '' }
@@ -229,7 +233,11 @@ class BullmqQueue extends EventEmitter implements JobQueue {
     });
     events.on('failed', ({ jobId, failedReason }) => {
       void this.attemptsMade(jobId).then((attempt) =>
-        this.emitEvent('failed', { taskId: jobId, attempt, error: decodeReason(failedReason) }),
+        this.emitEvent('failed', {
+          taskId: jobId,
+          attempt,
+          error: decodeReason(failedReason, this.timing.leaseMs),
+        }),
       );
     });
   }
@@ -241,7 +249,7 @@ class BullmqQueue extends EventEmitter implements JobQueue {
   private async attemptsMade(jobId: string): Promise<number> {
     try {
       const job = await this.queue.getJob(jobId);
-      return job ? Math.max(1, job.attemptsMade) : 0;
+      return job ? Math.max(1, job.attemptsMade + stalledRuns(job)) : 0;
     } catch {
       return 0;
     }
@@ -355,6 +363,15 @@ function asUnavailable(e: unknown): SonoError {
   return new SonoError('SONO_ERR_QUEUE_UNAVAILABLE', { detail }, { cause: e });
 }
 
+/**
+ * Runs of `job` that ended with its worker gone (killed, frozen past its lock). BullMQ counts
+ * them apart from failed attempts (`attemptsMade`); the local queue counts every claim, so both
+ * are added to number attempts the same way on both backends.
+ */
+function stalledRuns(job: Job): number {
+  return job.stalledCounter ?? 0;
+}
+
 function attemptOf(returnvalue: unknown): number {
   const v: unknown = typeof returnvalue === 'string' ? safeParse(returnvalue) : returnvalue;
   if (typeof v === 'object' && v !== null && 'attempt' in v) {
@@ -426,9 +443,9 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
     });
     worker.on('failed', (job: Job | undefined, err: Error) => {
       if (!job) return;
-      const attempt = job.attemptsMade;
+      const attempt = job.attemptsMade + stalledRuns(job);
       const max = job.opts.attempts ?? 1;
-      const error = decodeReason(err.message);
+      const error = decodeReason(err.message, t.leaseMs);
       const willRetry = !(err instanceof UnrecoverableError) && attempt < max;
       this.emitW('failed', { taskId: String(job.id), attempt, error, willRetry });
       if (willRetry) {
@@ -470,7 +487,7 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
     bullSignal?: AbortSignal,
   ): Promise<unknown> {
     const taskId = String(job.id);
-    const attempt = job.attemptsMade + 1;
+    const attempt = job.attemptsMade + stalledRuns(job) + 1;
     const maxAttempts = job.opts.attempts ?? 1;
     const ac = new AbortController();
     this.active.set(taskId, { taskId, ac });
@@ -486,6 +503,8 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
       if (await this.q.control.get(this.q.cancelKey(taskId)).catch(() => null)) {
         throw new JobAbortError('cancelled');
       }
+      // Recovered after its last attempt stalled: give up, as the local queue does.
+      if (attempt > maxAttempts) throw workerStoppedResponding(this.q.timing.leaseMs);
       await this.handler(
         { taskId, attempt, maxAttempts },
         {
@@ -508,7 +527,8 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
       }
       // lease_lost: BullMQ refuses our outcome anyway (the lock is gone).
       const info = toErrorInfo(e);
-      throw isRetryable(e)
+      // Stalled runs count as attempts (as on the local queue): none is left after the last.
+      throw isRetryable(e) && attempt < maxAttempts
         ? new Error(encodeReason(info))
         : new UnrecoverableError(encodeReason(info));
     } finally {

@@ -21,6 +21,7 @@ import {
   resolveTiming,
   sleep,
   toErrorInfo,
+  workerStoppedResponding,
   type ResolvedTiming,
 } from '../common.js';
 import {
@@ -458,10 +459,7 @@ class LocalWorker extends EventEmitter implements QueueWorker {
       if (row.cancel_requested) throw new JobAbortError('cancelled');
       if (row.attempts > row.max_attempts) {
         // Reclaimed after its last attempt stalled: give up instead of looping forever.
-        throw new SonoError('SONO_ERR_TIMEOUT', {
-          seconds: this.queue.settings.leaseMs / 1000,
-          detail: 'the worker running the job stopped responding',
-        });
+        throw workerStoppedResponding(this.queue.settings.leaseMs);
       }
       await this.handler(info, {
         signal: ac.signal,

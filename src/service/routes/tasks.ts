@@ -4,13 +4,12 @@
  * `PATCH|DELETE /api/v1/tasks/{id}`, `POST /api/v1/tasks/{id}/cancel`.
  */
 import { randomUUID } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import { sep } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { describeNonAudio, sniffAudioFormat, SNIFF_HEAD_BYTES } from '../../audio/sniff.js';
 import { SonoError } from '../../errors.js';
-import { resolveAllowedPath } from '../../maxxi/allowed-roots.js';
+import { openAllowedFile, resolveAllowedPath } from '../../maxxi/allowed-roots.js';
 import { EXPORTERS } from '../../metadata/exports/index.js';
 import { renderOaiDc } from '../../metadata/oai-dc.js';
 import type { Report } from '../../pipeline/report.js';
@@ -21,7 +20,13 @@ import { SECURITY, type RouteContext } from '../context.js';
 import { principalOf, requireRole } from '../plugins/auth.js';
 import { loadVersionedReport, type ReportVersion } from '../review.js';
 import { actorOf } from '../principal.js';
-import { MAX_PRIORITY, MIN_PRIORITY, submitTask } from '../submissions.js';
+import {
+  MAX_PRIORITY,
+  MIN_PRIORITY,
+  submitTask,
+  withdrawBatch,
+  type Submission,
+} from '../submissions.js';
 import { discardUploads, receiveUpload, removeUpload, type StoredUpload } from '../uploads.js';
 import { taskStatusSchema, taskStatusView } from '../views.js';
 
@@ -118,71 +123,86 @@ async function receiveMultipart(
   return { uploads, fields };
 }
 
-/** Commits tasks for stored uploads; on failure the uploads of uncommitted tasks are removed. */
+/**
+ * Commits the tasks of one submission, all or nothing: when the queue refuses one, those of the
+ * same batch already committed are taken back (no task rows are left by a 503).
+ */
+async function commitTasks(
+  ctx: RouteContext,
+  batchId: string | null,
+  submissions: readonly Submission[],
+): Promise<Task[]> {
+  const tasks: Task[] = [];
+  try {
+    for (const s of submissions) tasks.push(await submitTask(ctx.store, ctx.queue, s));
+  } catch (e) {
+    if (batchId !== null) await withdrawBatch(ctx.store, ctx.queue, batchId, tasks);
+    throw e;
+  }
+  return tasks;
+}
+
+/** Commits tasks for stored uploads; on failure every upload of the submission is removed. */
 async function commitUploads(
   ctx: RouteContext,
   req: FastifyRequest,
   uploads: readonly StoredUpload[],
   s: { processingType: string; priority: number; batchId: string | null },
 ): Promise<Task[]> {
-  const tasks: Task[] = [];
+  let tasks: Task[];
   try {
-    for (const u of uploads) {
-      tasks.push(
-        await submitTask(ctx.store, ctx.queue, {
-          id: u.id,
-          batchId: s.batchId,
-          processingType: s.processingType,
-          priority: s.priority,
-          sourcePath: u.path,
-          originalName: u.originalName,
-          sizeBytes: u.sizeBytes,
-          sha256: u.sha256,
-          mime: u.mime,
-          submittedBy: actorOf(req.principal),
-        }),
-      );
-      ctx.metrics.uploadBytes.inc(u.sizeBytes);
-    }
+    tasks = await commitTasks(
+      ctx,
+      s.batchId,
+      uploads.map((u) => ({
+        id: u.id,
+        batchId: s.batchId,
+        processingType: s.processingType,
+        priority: s.priority,
+        sourcePath: u.path,
+        originalName: u.originalName,
+        sizeBytes: u.sizeBytes,
+        sha256: u.sha256,
+        mime: u.mime,
+        submittedBy: actorOf(req.principal),
+      })),
+    );
   } catch (e) {
-    await discardUploads(uploads.slice(tasks.length));
+    await discardUploads(uploads);
     throw e;
   }
+  for (const u of uploads) ctx.metrics.uploadBytes.inc(u.sizeBytes);
   return tasks;
 }
 
-async function sniffFile(path: string): Promise<{ mime: string; size: number }> {
-  const fh = await open(path, 'r');
+/**
+ * Validates a by-reference source (inside MAXXI_ALLOWED_ROOTS, a real audio file) and returns
+ * its real path, MIME type and size, read from one descriptor opened inside the roots.
+ */
+export async function checkReference(
+  ctx: RouteContext,
+  ref: string,
+): Promise<{ path: string; mime: string; size: number }> {
+  const roots = ctx.config.maxxi.allowedRoots;
+  const path = await resolveAllowedPath(ref, roots);
+  const file = await openAllowedFile(path, roots);
   try {
-    const head = Buffer.alloc(SNIFF_HEAD_BYTES);
-    const { bytesRead } = await fh.read(head, 0, SNIFF_HEAD_BYTES, 0);
-    const size = (await fh.stat()).size;
+    const size = file.sizeBytes;
     if (size === 0) throw new SonoError('SONO_ERR_EMPTY_FILE', { path });
+    if (size > ctx.config.maxUploadBytes)
+      throw new SonoError('SONO_ERR_PAYLOAD_TOO_LARGE', { limit: ctx.config.maxUploadBytes });
+    const head = Buffer.alloc(SNIFF_HEAD_BYTES);
+    const { bytesRead } = await file.handle.read(head, 0, SNIFF_HEAD_BYTES, 0);
     const r = sniffAudioFormat(head.subarray(0, bytesRead));
     if (r === null)
       throw new SonoError('SONO_ERR_NOT_AUDIO', {
         detected: describeNonAudio(head.subarray(0, bytesRead)) ?? 'unrecognised content',
         path,
       });
-    return { mime: r.mime, size };
+    return { path, mime: r.mime, size };
   } finally {
-    await fh.close();
+    await file.close();
   }
-}
-
-/**
- * Validates a by-reference source (inside MAXXI_ALLOWED_ROOTS, a real audio file) and returns
- * its real path, MIME type and size.
- */
-export async function checkReference(
-  ctx: RouteContext,
-  ref: string,
-): Promise<{ path: string; mime: string; size: number }> {
-  const path = await resolveAllowedPath(ref, ctx.config.maxxi.allowedRoots);
-  const { mime, size } = await sniffFile(path);
-  if (size > ctx.config.maxUploadBytes)
-    throw new SonoError('SONO_ERR_PAYLOAD_TOO_LARGE', { limit: ctx.config.maxUploadBytes });
-  return { path, mime, size };
 }
 
 const batchJsonSchema = z.object({
@@ -381,21 +401,20 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
           taskCount: refs.length,
           label: label ?? null,
         });
-        tasks = [];
-        for (const r of refs) {
-          tasks.push(
-            await submitTask(store, queue, {
-              batchId,
-              processingType,
-              priority: body.data.priority,
-              sourcePath: r.path,
-              originalName: r.path.split(sep).pop() ?? null,
-              sizeBytes: r.size,
-              mime: r.mime,
-              submittedBy: actorOf(p),
-            }),
-          );
-        }
+        tasks = await commitTasks(
+          ctx,
+          batchId,
+          refs.map((r) => ({
+            batchId,
+            processingType,
+            priority: body.data.priority,
+            sourcePath: r.path,
+            originalName: r.path.split(sep).pop() ?? null,
+            sizeBytes: r.size,
+            mime: r.mime,
+            submittedBy: actorOf(p),
+          })),
+        );
       }
       await audit(
         store,

@@ -35,5 +35,9 @@ export function createBatchesRepository(db: Kysely<DatabaseSchema>): BatchesRepo
       const r = await db.selectFrom('batches').selectAll().where('id', '=', id).executeTakeFirst();
       return r ? toBatch(r) : undefined;
     },
+    async delete(id) {
+      const r = await db.deleteFrom('batches').where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
   };
 }
