@@ -3,7 +3,6 @@ import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import { HASH_BITS } from '../../dsp/triplet-hash.js';
 import type {
   DatabaseSchema,
-  FingerprintPosting,
   FingerprintsRepository,
   FingerprintsTable,
   NewFingerprint,
