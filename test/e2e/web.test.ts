@@ -348,7 +348,7 @@ test(
 
     // Name a speaker here: its voice in the copy and the excerpt gets the name as a suggestion.
     await page.locator('#voices[data-loaded]').waitFor();
-    await page.getByLabel('Voice name of SPEAKER_00').fill('Marco Bianchi');
+    await page.getByLabel('Confirmed name for voice SPEAKER_00').fill('Marco Bianchi');
     await page.getByRole('button', { name: 'Name voice SPEAKER_00' }).click();
     await page.getByText('Named SPEAKER_00').waitFor();
     await page.waitForSelector('body[data-recording-ready]');

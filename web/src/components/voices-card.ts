@@ -69,7 +69,7 @@ export function voicesCard(taskId: string, edit: boolean, onChanged: () => void)
     if (edit) {
       const inp = h('input', {
         id: `voice-name-${v.speaker}`,
-        'aria-label': `Voice name of ${v.speaker}`,
+        'aria-label': `Confirmed name for voice ${v.speaker}`,
         value: v.name ?? '',
       });
       const actions = h('span', { class: 'voice-actions' });
