@@ -22,7 +22,8 @@ import { after, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { resolveFfmpeg } from '../../src/audio/ffmpeg-path.js';
 import { loadConfig } from '../../src/config/config.js';
-import { packageRoot } from '../../src/pipeline/report.js';
+import { packageRoot, type Report } from '../../src/pipeline/report.js';
+import { validateReport } from '../../src/pipeline/validate-report.js';
 import { hashPassword } from '../../src/service/auth/passwords.js';
 import { startRuntime, type Runtime } from '../../src/service/runtime.js';
 import { CHROMIUM_PATH, haveChromium, launchChromium } from '../helpers/chromium.js';
@@ -373,6 +374,9 @@ test(
     await page.getByText('Confirmed Marco Bianchi').waitFor();
     await page.waitForSelector(`body[data-recording-ready="${ids.copy}"]`);
     const confirmedExports = await exportsOf(ids.copy, tok);
+    const served = (await (await apiGet(`/api/v1/results/${ids.copy}`, tok)).json()) as Report;
+    const valid = validateReport(served);
+    assert.ok(valid.valid, valid.errors.join('\n')); // the `person` provenance is in the schema
     assert.match(confirmedExports, /<dc:contributor>Marco Bianchi<\/dc:contributor>/);
     assert.match(confirmedExports, /<NA> <NA> Marco_Bianchi <NA>/);
     assert.match(confirmedExports, /<v Marco Bianchi>Marco Bianchi/);
