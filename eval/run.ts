@@ -12,6 +12,7 @@ import { heritageEvaluation } from './heritage.js';
 import { musicEvaluation } from './music.js';
 import { segmentationEvaluation } from './segmentation.js';
 import { vadEvaluation } from './vad.js';
+import { voicesEvaluation } from './voices.js';
 
 const EVALUATIONS: readonly Evaluation[] = [
   vadEvaluation,
@@ -20,6 +21,7 @@ const EVALUATIONS: readonly Evaluation[] = [
   musicEvaluation,
   heritageEvaluation,
   duplicatesEvaluation,
+  voicesEvaluation,
 ];
 
 const corpus = corpusDirOrExit();

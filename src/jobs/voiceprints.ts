@@ -40,15 +40,20 @@ export function voicesOfReport(report: Report, sha256: string): NewVoice[] {
   );
 }
 
-/** The best confirmed voice for `v` (another voice of the same model), with its score. */
+/**
+ * The best confirmed voice for `v` (another voice of the same model), with its score.
+ * @param rejected - names (lower-case) a person rejected for `v`: never proposed again.
+ */
 export function bestConfirmedMatch(
   v: StoredVoice,
   confirmed: readonly StoredVoice[],
+  rejected: ReadonlySet<string> = new Set(),
 ): { voice: StoredVoice; score: number; cosine: number } | undefined {
   const cal = calibrationFor(v.model);
   let best: { voice: StoredVoice; score: number; cosine: number } | undefined;
   for (const c of confirmed) {
     if (c.id === v.id || c.model !== v.model) continue;
+    if (c.name !== null && rejected.has(c.name.toLowerCase())) continue;
     // Two speakers of one recording are different people by the diarization's own account.
     if (c.recordingSha256 === v.recordingSha256) continue;
     const cosine = cosineSimilarity(v.vector, c.vector);
@@ -60,15 +65,17 @@ export function bestConfirmedMatch(
 
 /**
  * Re-proposes names for every voice of `model` that no person named: the best matching
- * confirmed voice's name when its calibrated score reaches SUGGESTION_MIN_SCORE, else none.
+ * confirmed voice's name (other than names a person rejected for that voice) when its calibrated
+ * score reaches SUGGESTION_MIN_SCORE, else none.
  */
 export async function refreshSuggestions(store: Store, model: string): Promise<number> {
   const voices = await store.voices.listByModel(model);
   const confirmed = voices.filter((v) => v.nameStatus === 'confirmed');
+  const rejections = await store.voices.rejectionsByModel(model);
   let suggested = 0;
   for (const v of voices) {
     if (v.nameStatus === 'confirmed') continue;
-    const best = bestConfirmedMatch(v, confirmed);
+    const best = bestConfirmedMatch(v, confirmed, rejections.get(v.id));
     if (best && best.score >= SUGGESTION_MIN_SCORE) {
       suggested++;
       const score = Math.round(best.score * 1000) / 1000;

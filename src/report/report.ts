@@ -12,7 +12,7 @@ import type { ProcessingType } from './processing-type.js';
  * Version of the report format (semver): bump minor for added fields, major for renamed or removed
  * ones. Written into every report as `schema_version`.
  */
-export const SCHEMA_VERSION = '1.1.0';
+export const SCHEMA_VERSION = '1.2.0';
 
 /** Embedded metadata as the probe found it (BWF bext, iXML, RIFF INFO, ID3, Vorbis comments…). */
 export type EmbeddedMetadataRecord = EmbeddedMetadata;
@@ -107,9 +107,11 @@ export interface DcValueProvenance {
   readonly value: string;
   /**
    * `embedded`: a tag in the file (see `field`); `technical`: probe and decode; `fixity`: the
-   * digests; `analysis`: statements of analyzers (see `evidence`); `file`: the file name.
+   * digests; `analysis`: statements of analyzers (see `evidence`); `file`: the file name;
+   * `person`: a name a person gave or confirmed (`field` says where, e.g. `voices.confirmed_name`;
+   * added in report 1.2.0).
    */
-  readonly source: 'embedded' | 'technical' | 'fixity' | 'analysis' | 'file';
+  readonly source: 'embedded' | 'technical' | 'fixity' | 'analysis' | 'file' | 'person';
   /** For embedded values: the tag, e.g. `bext.description`, `riff_info.INAM`, `id3.TIT2`. */
   readonly field?: string;
   /** For analysis values: each statement and what it rests on. */

@@ -7,6 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { SonoError } from '../errors.js';
 import {
+  applyConfirmedSpeakerNames,
   applyCorrections,
   prepareCorrection,
   summarizeFailure,
@@ -18,6 +19,7 @@ import { reportForTask } from '../pipeline/report-identity.js';
 import type { Correction, JsonObject, Store, Task, TaskReview } from '../store/types.js';
 import { audit } from './audit.js';
 import { actorOf } from './principal.js';
+import { confirmedSpeakerNames } from './voices.js';
 
 /** Which version of a result to serve: the reviewed one (default) or the machine's. */
 export type ReportVersion = 'reviewed' | 'machine';
@@ -37,7 +39,10 @@ export async function loadMachineReport(store: Store, task: Task): Promise<Repor
   return reportForTask(JSON.parse(r.reportJson) as Report, task);
 }
 
-/** The report as served: the machine's with every stored correction replayed (unless `machine`). */
+/**
+ * The report as served: the machine's with every stored correction replayed and the voice names
+ * people confirmed (unless `machine`).
+ */
 export async function loadVersionedReport(
   store: Store,
   task: Task,
@@ -45,7 +50,11 @@ export async function loadVersionedReport(
 ): Promise<Report> {
   const machine = await loadMachineReport(store, task);
   if (version === 'machine') return machine;
-  return applyCorrections(machine, await store.reviews.listCorrections(task.id));
+  const reviewed = applyCorrections(machine, await store.reviews.listCorrections(task.id));
+  // Voice names a person confirmed (never suggestions) are part of the reviewed version.
+  return task.sha256 === null
+    ? reviewed
+    : applyConfirmedSpeakerNames(reviewed, await confirmedSpeakerNames(store, task.sha256));
 }
 
 /** Recomputes the review summary of a finished task from its reviewed report. */

@@ -94,6 +94,46 @@ export async function nameSpeaker(
   return recordingVoices(store, n.recordingSha256);
 }
 
+/**
+ * A person rejects the name proposed for a speaker of a recording: the suggestion is withdrawn
+ * and that name is never proposed for this speaker's voices again (another confirmed name that
+ * matches may be proposed instead).
+ */
+export async function rejectSuggestion(
+  store: Store,
+  n: { readonly recordingSha256: string; readonly speaker: string; readonly by: string | null },
+): Promise<VoiceView[]> {
+  const voices = (await store.voices.listByRecording(n.recordingSha256)).filter(
+    (v) => v.speakerLabel === n.speaker,
+  );
+  const suggested = voices.filter((v) => v.nameStatus === 'suggested' && v.name !== null);
+  if (suggested.length === 0) {
+    throw new SonoError('SONO_ERR_CONFLICT', {
+      detail: `speaker ${n.speaker} has no proposed name to reject`,
+    });
+  }
+  for (const v of suggested) {
+    await store.voices.rejectName(v.id, v.name!, n.by);
+    await store.voices.setName(v.id, { name: null, status: null });
+  }
+  for (const model of new Set(suggested.map((v) => v.model)))
+    await refreshSuggestions(store, model);
+  return recordingVoices(store, n.recordingSha256);
+}
+
+/** The names people confirmed for the speakers of a recording (speaker id → name). */
+export async function confirmedSpeakerNames(
+  store: Store,
+  recordingSha256: string,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const v of await store.voices.listByRecording(recordingSha256)) {
+    if (v.nameStatus === 'confirmed' && v.name !== null && !out.has(v.speakerLabel))
+      out.set(v.speakerLabel, v.name);
+  }
+  return out;
+}
+
 /** Every voice named `name` (confirmed first, then suggestions by score). */
 export async function voicesNamed(store: Store, name: string): Promise<VoiceView[]> {
   const voices = [...(await store.voices.listByName(name.trim()))].sort(

@@ -200,6 +200,16 @@ export interface DatabaseSchema {
   corrections: CorrectionsTable;
   task_reviews: TaskReviewsTable;
   voices: VoicesTable;
+  voice_name_rejections: VoiceNameRejectionsTable;
+}
+
+/** A name a person rejected for one voice (migration 005): never proposed for it again. */
+export interface VoiceNameRejectionsTable {
+  id: Generated<number>;
+  voice_id: number;
+  name: string;
+  rejected_by: string | null;
+  rejected_at: string;
 }
 
 /** One diarized speaker of one recording (content sha256) in one embedding model (migration 004). */
@@ -777,4 +787,8 @@ export interface VoicesRepository {
       readonly by?: string | null;
     },
   ): Promise<boolean>;
+  /** Records that a person rejected `name` for voice `id` (idempotent). */
+  rejectName(id: number, name: string, by: string | null): Promise<void>;
+  /** Rejected names by voice id, lower-cased, for the voices of `model`. */
+  rejectionsByModel(model: string): Promise<ReadonlyMap<number, ReadonlySet<string>>>;
 }

@@ -1,4 +1,4 @@
-/** `sonoteca voices name` / `search` against a real SQLite database under DATA_DIR. */
+/** `sonoteca voices name` / `reject` / `search` against a real SQLite database under DATA_DIR. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -75,4 +75,21 @@ it('names a speaker once and proposes the name for the same voice in another rep
       ['tape-2.wav', null, 'Anna Rossi'],
     ],
   );
+});
+
+it('rejects a proposed name: withdrawn, and a speaker without a proposal is a clear error', () => {
+  const third = writeReport('tape-3', 'c', { SPEAKER_00: voice(1, 0.03) });
+  assert.equal(cli('voices', 'add', third).status, 0);
+  const before = cli('voices', 'search', 'Anna Rossi', '--format', 'json');
+  assert.match(before.stdout, /tape-3\.wav/);
+  const rejected = cli('voices', 'reject', third, 'SPEAKER_00', '--format', 'json');
+  assert.equal(rejected.status, 0, rejected.stderr);
+  const speakers = (
+    JSON.parse(rejected.stdout) as { speakers: { suggested_name: string | null }[] }
+  ).speakers;
+  assert.equal(speakers[0]!.suggested_name, null);
+  assert.doesNotMatch(cli('voices', 'search', 'Anna Rossi').stdout, /tape-3/);
+  const again = cli('voices', 'reject', third, 'SPEAKER_00');
+  assert.notEqual(again.status, 0);
+  assert.match(again.stderr, /SONO_ERR_CONFLICT|no proposed name/);
 });

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { storeVoices } from '../../src/jobs/voiceprints.js';
 import type { Report } from '../../src/pipeline/report.js';
-import { findVoices, nameSpeaker, recordingVoices, voicesNamed } from '../../src/service/voices.js';
+import {
+  confirmedSpeakerNames,
+  findVoices,
+  nameSpeaker,
+  recordingVoices,
+  rejectSuggestion,
+  voicesNamed,
+} from '../../src/service/voices.js';
 import type { Store } from '../../src/store/types.js';
 import { rng } from '../helpers/fixtures.js';
 import { freshStore, type FreshStore } from '../store/store-backends.js';
@@ -125,6 +132,46 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         nameSpeaker(store, { recordingSha256: 'a', speaker: 'SPEAKER_09', name: 'X', by: null }),
         /SONO_ERR_NOT_FOUND|not found/,
       );
+    });
+
+    it('a rejected suggestion is withdrawn and never proposed again; others still can be', async () => {
+      // c.wav SPEAKER_00 carries the suggestion "Anna" (previous test).
+      const before = (await recordingVoices(store, 'c'))[0]!;
+      assert.equal(before.suggested_name, 'Anna');
+      const after = await rejectSuggestion(store, {
+        recordingSha256: 'c',
+        speaker: 'SPEAKER_00',
+        by: 't',
+      });
+      assert.equal(after[0]!.suggested_name, null);
+      assert.equal(after[0]!.name, null);
+      // Naming another speaker re-runs the proposals: "Anna" stays rejected for c.wav.
+      await nameSpeaker(store, {
+        recordingSha256: 'b',
+        speaker: 'SPEAKER_01',
+        name: 'Carla',
+        by: 't',
+      });
+      assert.equal((await recordingVoices(store, 'c'))[0]!.suggested_name, null);
+      // A second, near voice of Anna in d.wav still gets the proposal.
+      await storeVoices(store, report('d.wav', { SPEAKER_00: near(anna, 0.05) }), 'd');
+      assert.equal((await recordingVoices(store, 'd'))[0]!.suggested_name, 'Anna');
+      await assert.rejects(
+        rejectSuggestion(store, { recordingSha256: 'c', speaker: 'SPEAKER_00', by: 't' }),
+        (e: Error & { code?: string }) => e.code === 'SONO_ERR_CONFLICT',
+      );
+    });
+
+    it('lists only confirmed names for the exports, never suggestions', async () => {
+      assert.deepEqual(
+        [...(await confirmedSpeakerNames(store, 'b'))],
+        [
+          ['SPEAKER_00', 'Anna'],
+          ['SPEAKER_01', 'Carla'],
+        ],
+      );
+      // d.wav has a suggestion only.
+      assert.equal((await confirmedSpeakerNames(store, 'd')).size, 0);
     });
   });
 }

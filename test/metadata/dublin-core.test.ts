@@ -34,7 +34,7 @@ function reportWith(
 ): Report {
   const notRun = { status: 'not_run', reason: 'test' };
   return {
-    schema_version: '1.1.0',
+    schema_version: '1.2.0',
     generator: { name: 'sonoteca', version: '0.0.0' },
     created_at: '2024-01-01T00:00:00.000Z',
     source: { path: '/x/tape 7.wav', file_name: 'tape 7.wav', size_bytes: 1000 },

@@ -24,6 +24,7 @@ const TABLES = [
   'task_reviews', // 003-reviews
   'tasks',
   'users',
+  'voice_name_rejections', // 005
   'voices',
 ];
 

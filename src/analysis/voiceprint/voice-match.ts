@@ -26,8 +26,21 @@ export interface VoiceCalibration {
 /**
  * Fitted calibrations by model id (add a row when a model's calibration is fitted).
  * Models without a row use DEFAULT_CALIBRATION and their scores say `calibrated: false`.
+ *
+ * Recipe: `npm run eval -- voices` prints the fit (logistic regression of same/different on the
+ * cosine, fitCalibration below) over every cross-recording pair of diarized speakers of the
+ * corpus AMI excerpts, labelled with their RTTM participant; paste its slope and intercept here.
  */
-export const CALIBRATIONS: Readonly<Record<string, VoiceCalibration>> = Object.freeze({});
+export const CALIBRATIONS: Readonly<Record<string, VoiceCalibration>> = Object.freeze({
+  // 86 trials, only 4 same-participant: a coarse fit (docs/EVALUATION.md, voice matching).
+  'campplus-sv-zh-en-16k': Object.freeze({
+    slope: 13.068,
+    intercept: -9.874,
+    calibrated: true,
+    source:
+      'eval/voices.ts 2026-12-01: 86 cross-recording AMI speaker pairs (4 same participant, 82 different), pipeline embeddings of the neural diarizer',
+  }),
+});
 
 /** Probability 0.5 at cosine 0.6, 0.05/0.95 at about 0.45/0.75: a cautious generic guess. */
 export const DEFAULT_CALIBRATION: VoiceCalibration = Object.freeze({
@@ -37,7 +50,10 @@ export const DEFAULT_CALIBRATION: VoiceCalibration = Object.freeze({
   source: 'generic default (not fitted for this model)',
 });
 
-/** Proposed names need at least this probability. */
+/**
+ * Proposed names need at least this probability (with the CAM++ fit: cosine ≥ 0.756; on the eval
+ * trials 1 of 82 different-speaker pairs and 2 of 4 same-speaker pairs reach it).
+ */
 export const SUGGESTION_MIN_SCORE = 0.5;
 
 export function calibrationFor(model: string): VoiceCalibration {

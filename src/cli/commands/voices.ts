@@ -1,6 +1,6 @@
 /**
- * `sonoteca voices add <reports...>`, `voices name <report> <SPEAKER_xx> <name>` and
- * `voices search <file|name>`:
+ * `sonoteca voices add <reports...>`, `voices name <report> <SPEAKER_xx> <name>`,
+ * `voices reject <report> <SPEAKER_xx>` and `voices search <file|name>`:
  * voiceprints across recordings in the configured database (the service's, or the SQLite file
  * under DATA_DIR). Names a person gives are confirmed; names Sonoteca proposes stay suggestions.
  */
@@ -9,7 +9,13 @@ import type { Command } from 'commander';
 import { storeVoices, voicesOfReport } from '../../jobs/voiceprints.js';
 import { analyzeFile } from '../../pipeline/analyze-file.js';
 import type { Report } from '../../pipeline/report.js';
-import { findVoices, nameSpeaker, voicesNamed, type VoiceView } from '../../service/voices.js';
+import {
+  findVoices,
+  nameSpeaker,
+  rejectSuggestion,
+  voicesNamed,
+  type VoiceView,
+} from '../../service/voices.js';
 import { EXIT_OK, UsageError, type CliCommand } from '../command.js';
 import { renderTable } from '../table.js';
 import { withStore } from './user.js';
@@ -101,6 +107,24 @@ Example:
           await storeVoices(store, report, sha256);
           return nameSpeaker(store, { recordingSha256: sha256, speaker, name, by: 'cli' });
         });
+        process.stdout.write(
+          opts.format === 'json'
+            ? `${JSON.stringify({ speakers: views }, null, 2)}\n`
+            : renderVoices(views),
+        );
+        process.exitCode = EXIT_OK;
+      });
+    voices
+      .command('reject')
+      .argument('<report>', 'a report JSON whose speaker carries a proposed name')
+      .argument('<speaker>', 'the speaker id in the report, e.g. SPEAKER_01')
+      .option('--format <format>', 'text or json', 'text')
+      .description('Reject the name proposed for a speaker; it is never proposed for it again.')
+      .action(async (path: string, speaker: string, opts: { format: string }) => {
+        const { sha256 } = readReport(path);
+        const views = await withStore((store) =>
+          rejectSuggestion(store, { recordingSha256: sha256, speaker, by: 'cli' }),
+        );
         process.stdout.write(
           opts.format === 'json'
             ? `${JSON.stringify({ speakers: views }, null, 2)}\n`

@@ -7,6 +7,7 @@
  */
 import type { DublinCoreRecord, Report } from '../../report/index.js';
 import type { Exporter } from './exporter.js';
+import { reportSpeakerSection, speakerLabeller } from './rttm.js';
 import { el, renderXml, text, type XmlNode } from './xml.js';
 
 export const EBUCORE_NS = 'urn:ebu:metadata-schema:ebucore';
@@ -160,10 +161,12 @@ function parts(report: Report): XmlNode[] {
     });
   }
   const sp = report.results.speaker_recognition as Dict;
+  // The name a person confirmed, else the speaker id (never a suggestion).
+  const label = speakerLabeller(reportSpeakerSection(report));
   if (sp['status'] === 'ok' && Array.isArray(sp['turns'])) {
     (sp['turns'] as Dict[]).forEach((t, i) => {
       const start = num(t['start']) ?? 0;
-      const speaker = String(t['speaker']);
+      const speaker = label(String(t['speaker']));
       out.push(
         part(`turn_${i + 1}`, speaker, 'speaker turn (estimated)', start, num(t['end']) ?? start, [
           el(

@@ -56,6 +56,19 @@ export function turnsWithOverlaps(s: ReportSpeakerSection): ReportTurn[] {
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
+/**
+ * The label exports show for a speaker id: the name a person gave or confirmed
+ * (`speakers[i].name`; never a suggestion, which the report does not carry), else the id.
+ */
+export function speakerLabeller(s: ReportSpeakerSection | undefined): (id: string) => string {
+  const names = new Map<string, string>();
+  for (const sp of s?.speakers ?? []) {
+    const name = (sp as { readonly name?: unknown }).name;
+    if (typeof name === 'string' && name.trim() !== '') names.set(sp.id, name.trim());
+  }
+  return (id) => names.get(id) ?? id;
+}
+
 /** RTTM file id: the file name without extension, whitespace replaced (RTTM fields split on it). */
 export function rttmUri(report: Report): string {
   const name = report.source?.file_name ?? 'audio';
@@ -71,10 +84,12 @@ export const rttmExporter = {
     const s = reportSpeakerSection(report);
     if (!s) return '';
     const uri = rttmUri(report);
+    // RTTM fields split on whitespace: a confirmed name "Anna Rossi" is written Anna_Rossi.
+    const label = speakerLabeller(s);
     return turnsWithOverlaps(s)
       .map(
         (t) =>
-          `SPEAKER ${uri} 1 ${t.start.toFixed(3)} ${(t.end - t.start).toFixed(3)} <NA> <NA> ${t.speaker} <NA> <NA>\n`,
+          `SPEAKER ${uri} 1 ${t.start.toFixed(3)} ${(t.end - t.start).toFixed(3)} <NA> <NA> ${label(t.speaker).replace(/\s+/g, '_')} <NA> <NA>\n`,
       )
       .join('');
   },

@@ -1,6 +1,7 @@
 /**
  * Speaker turns as WebVTT (W3C), for players and archive front ends: one cue per turn whose text is
- * a voice span naming the speaker (`<v SPEAKER_00>SPEAKER_00`), so captions show who speaks when.
+ * a voice span naming the speaker (`<v SPEAKER_00>SPEAKER_00`, or the name a person confirmed), so
+ * captions show who speaks when.
  * Overlaps get their own cue for the overlapping speaker. Timestamps `hh:mm:ss.ttt`.
  *
  * @example
@@ -11,7 +12,12 @@
  * <v SPEAKER_00>SPEAKER_00
  */
 import type { Report } from '../../report/index.js';
-import { hasSpeakerTurns, reportSpeakerSection, turnsWithOverlaps } from './rttm.js';
+import {
+  hasSpeakerTurns,
+  reportSpeakerSection,
+  speakerLabeller,
+  turnsWithOverlaps,
+} from './rttm.js';
 
 /** Seconds → WebVTT timestamp `hh:mm:ss.ttt` (hours always present, as the spec allows). */
 export function formatVttTime(sec: number): string {
@@ -38,8 +44,9 @@ export const webvttExporter = {
     const overlapping = new Set(
       (s?.overlaps ?? []).flatMap((o) => o.speakers.slice(1).map((spk) => `${spk}@${o.start}`)),
     );
+    const label = speakerLabeller(s);
     turnsWithOverlaps(s ?? { turns: [], overlaps: [], speakers: [] }).forEach((t, i) => {
-      const v = voiceName(t.speaker);
+      const v = voiceName(label(t.speaker));
       const note = overlapping.has(`${t.speaker}@${t.start}`) ? ' (overlapping)' : '';
       out.push(
         String(i + 1),

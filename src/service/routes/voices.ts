@@ -1,7 +1,8 @@
 /**
  * Voices of a task's recording: `GET /api/v1/tasks/{id}/speakers` (each speaker's confirmed name,
  * or the name Sonoteca proposes with its calibrated score) and
- * `PUT /api/v1/tasks/{id}/speakers/{speaker}/name` (a person names or confirms a speaker).
+ * `PUT /api/v1/tasks/{id}/speakers/{speaker}/name` (a person names or confirms a speaker) and
+ * `POST /api/v1/tasks/{id}/speakers/{speaker}/reject` (a person rejects the proposed name).
  */
 import type { FastifyInstance } from 'fastify';
 import { SonoError } from '../../errors.js';
@@ -10,7 +11,7 @@ import { audit } from '../audit.js';
 import { SECURITY, type RouteContext } from '../context.js';
 import { principalOf, requireRole } from '../plugins/auth.js';
 import { actorOf } from '../principal.js';
-import { nameSpeaker, recordingVoices } from '../voices.js';
+import { nameSpeaker, recordingVoices, rejectSuggestion } from '../voices.js';
 import { loadTask } from './tasks.js';
 
 const voiceSchema = {
@@ -113,6 +114,36 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
           speaker: req.params.speaker,
           name: req.body.name,
         },
+      );
+      return { task_id: task.id, speakers };
+    },
+  );
+  app.post<{ Params: { task_id: string; speaker: string } }>(
+    '/api/v1/tasks/:task_id/speakers/:speaker/reject',
+    {
+      preHandler: requireRole('archivist'),
+      schema: {
+        tags: ['voices'],
+        summary:
+          'Reject the name proposed for a speaker (never proposed for this voice again); 409 when none is proposed',
+        security: SECURITY,
+        params: { ...params, required: ['task_id', 'speaker'] },
+        response: { 200: voicesResponse },
+      },
+    },
+    async (req) => {
+      const task = await loadTask(ctx, req.params.task_id);
+      const speakers = await rejectSuggestion(ctx.store, {
+        recordingSha256: shaOf(task),
+        speaker: req.params.speaker,
+        by: actorOf(principalOf(req)),
+      });
+      await audit(
+        ctx.store,
+        req,
+        'speaker.reject_name',
+        { type: 'task', id: task.id },
+        { speaker: req.params.speaker },
       );
       return { task_id: task.id, speakers };
     },

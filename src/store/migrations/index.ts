@@ -4,11 +4,13 @@ import { SonoError } from '../../errors.js';
 import { migration001 } from './001-initial.js';
 import { migration003 } from './003-reviews.js';
 import { migration004 } from './004-fingerprints-voices.js';
+import { migration005 } from './005-voice-rejections-postings-cover.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': migration001,
   '003-reviews': migration003,
   '004-fingerprints-voices': migration004,
+  '005-voice-rejections-postings-cover': migration005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };

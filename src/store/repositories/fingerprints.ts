@@ -1,9 +1,8 @@
 /** Audio fingerprints by content and their inverted index of triplet hashes (migration 004). */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import { HASH_BITS } from '../../dsp/triplet-hash.js';
 import type {
   DatabaseSchema,
-  FingerprintPosting,
   FingerprintsRepository,
   FingerprintsTable,
   NewFingerprint,
@@ -11,9 +10,8 @@ import type {
 } from '../types.js';
 import { affected, nowIso } from './common.js';
 
-/** Rows per INSERT and hashes per IN (…): under SQLite's bound-parameter limit. */
+/** Rows per INSERT: under SQLite's bound-parameter limit. */
 const INSERT_ROWS = 2000;
-const LOOKUP_HASHES = 900;
 
 function toFingerprint(r: Selectable<FingerprintsTable>): StoredFingerprint {
   return {
@@ -46,6 +44,7 @@ function postingsOf(data: Buffer, fingerprintId: number) {
 }
 
 export function createFingerprintsRepository(db: Kysely<DatabaseSchema>): FingerprintsRepository {
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   const findBySha256: FingerprintsRepository['findBySha256'] = async (sha256) => {
     const r = await db
       .selectFrom('fingerprints')
@@ -124,23 +123,24 @@ export function createFingerprintsRepository(db: Kysely<DatabaseSchema>): Finger
 
     async lookup(hashes) {
       const unique = [...new Set(hashes)];
-      const out: FingerprintPosting[] = [];
-      for (let i = 0; i < unique.length; i += LOOKUP_HASHES) {
-        const rows = await db
-          .selectFrom('fingerprint_postings')
-          .select(['hash', 'fingerprint_id', 'time_ms', 'lf'])
-          .where('hash', 'in', unique.slice(i, i + LOOKUP_HASHES))
-          .execute();
-        for (const r of rows) {
-          out.push({
-            hash: Number(r.hash),
-            fingerprintId: Number(r.fingerprint_id),
-            timeMs: Number(r.time_ms),
-            lf: Number(r.lf),
-          });
-        }
-      }
-      return out;
+      if (unique.length === 0) return [];
+      // One statement whatever the number of hashes: the list travels as one parameter (a JSON
+      // array on SQLite, an int[] on PostgreSQL) instead of IN lists of 900 bound parameters,
+      // and the covering index (migration 005) answers it without table lookups.
+      const list = pg
+        ? sql<boolean>`hash = any(${unique}::int[])`
+        : sql<boolean>`hash in (select value from json_each(${JSON.stringify(unique)}))`;
+      const rows = await db
+        .selectFrom('fingerprint_postings')
+        .select(['hash', 'fingerprint_id', 'time_ms', 'lf'])
+        .where(list)
+        .execute();
+      return rows.map((r) => ({
+        hash: Number(r.hash),
+        fingerprintId: Number(r.fingerprint_id),
+        timeMs: Number(r.time_ms),
+        lf: Number(r.lf),
+      }));
     },
 
     async delete(id) {

@@ -121,5 +121,30 @@ export function createVoicesRepository(db: Kysely<DatabaseSchema>): VoicesReposi
         .executeTakeFirst();
       return affected(r) > 0;
     },
+
+    async rejectName(id, name, by) {
+      await db
+        .insertInto('voice_name_rejections')
+        .values({ voice_id: id, name, rejected_by: by, rejected_at: nowIso() })
+        .onConflict((oc) => oc.columns(['voice_id', 'name']).doNothing())
+        .execute();
+    },
+
+    async rejectionsByModel(model) {
+      const rows = await db
+        .selectFrom('voice_name_rejections as r')
+        .innerJoin('voices as v', 'v.id', 'r.voice_id')
+        .select(['r.voice_id', 'r.name'])
+        .where('v.model', '=', model)
+        .execute();
+      const out = new Map<number, Set<string>>();
+      for (const r of rows) {
+        const id = Number(r.voice_id);
+        const set = out.get(id) ?? new Set<string>();
+        set.add(r.name.toLowerCase());
+        out.set(id, set);
+      }
+      return out;
+    },
   };
 }

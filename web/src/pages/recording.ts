@@ -1,6 +1,8 @@
 /** Recording view: timeline, readable report sections and (for archivists) corrections. */
 import { api, blobUrl, canEdit, currentSession } from '../api.js';
+import { duplicatesCard } from '../components/duplicates-card.js';
 import { SEGMENT_COLORS, Timeline, type Lane } from '../components/timeline.js';
+import { voicesCard } from '../components/voices-card.js';
 import { fmtDuration, fmtTime, h, pretty, toast } from '../dom.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- reports are deep JSON documents */
@@ -672,6 +674,11 @@ export function renderRecording(root: HTMLElement, taskId: string): () => void {
         ),
       );
     sections.push(hist);
+    // Across the archive: recordings sharing this audio, voices named elsewhere.
+    sections.push(
+      duplicatesCard(taskId),
+      voicesCard(taskId, edit, () => void load()),
+    );
 
     timeline?.destroy();
     root.replaceChildren(
