@@ -61,22 +61,31 @@ interface Mutant {
   readonly bytes: Buffer;
 }
 
-/** About 37 deterministic mutants of `seed` (same seed → same mutants). */
+/** About 200 deterministic mutants of `seed` (same seed → same mutants). */
 function mutate(kind: string, seed: Buffer, rngSeed: number): Mutant[] {
   const rnd = mulberry32(rngSeed);
   const out: Mutant[] = [];
   const n = seed.length;
-  // Truncation at 11 offsets: inside the header, then spread over the file.
-  for (const cut of [1, 4, 11, 12, 36, 64, 512])
+  // Truncation at about 60 offsets: every 4th byte of the first 64 (inside the headers), a few
+  // landmarks, then 39 points spread over the file (`cut@20/40` is the first half).
+  for (const cut of [1, 4, 8, 11, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64, 512])
     if (cut < n) out.push({ name: `cut@${cut}`, bytes: seed.subarray(0, cut) });
-  for (const f of [0.1, 0.5, 0.9, 0.99])
-    out.push({ name: `cut@${f}`, bytes: seed.subarray(0, Math.floor(n * f)) });
-  // Header bytes: each of 8 random positions in the first 64 bytes set to random values.
-  for (let i = 0; i < 8; i++) {
+  for (let i = 1; i < 40; i++)
+    out.push({ name: `cut@${i}/40`, bytes: seed.subarray(0, Math.floor((n * i) / 40)) });
+  // Header bytes: 100 single bytes in the first 256 set to random values, 20 bit flips.
+  const head = Math.min(256, n);
+  for (let i = 0; i < 100; i++) {
     const b = Buffer.from(seed);
-    const at = Math.floor(rnd() * Math.min(64, n));
+    const at = Math.floor(rnd() * head);
     b[at] = Math.floor(rnd() * 256);
     out.push({ name: `byte@${at}`, bytes: b });
+  }
+  for (let i = 0; i < 20; i++) {
+    const b = Buffer.from(seed);
+    const at = Math.floor(rnd() * head);
+    const bit = Math.floor(rnd() * 8);
+    b[at] = b[at]! ^ (1 << bit);
+    out.push({ name: `bit@${at}.${bit}`, bytes: b });
   }
   // Swapped magic: another container's first bytes on this content.
   for (const [other, magic] of Object.entries(MAGIC)) {
@@ -85,10 +94,10 @@ function mutate(kind: string, seed: Buffer, rngSeed: number): Mutant[] {
     magic.copy(b, 0);
     out.push({ name: `magic=${other}`, bytes: b });
   }
-  // Random bytes over a region in the middle, and a whole file of noise with the right magic.
-  for (let i = 0; i < 3; i++) {
+  // Random bytes over 10 regions of the body, and a whole file of noise with the right magic.
+  for (let i = 0; i < 10; i++) {
     const b = Buffer.from(seed);
-    const start = Math.floor(n * (0.2 + 0.25 * i));
+    const start = Math.floor(n * (0.1 + 0.08 * i));
     for (let k = start; k < Math.min(n, start + 256); k++) b[k] = Math.floor(rnd() * 256);
     out.push({ name: `noise@${start}`, bytes: b });
   }
@@ -148,7 +157,7 @@ for (const [kind, src] of Object.entries(SOURCES)) {
   const rngSeed = seedNo++;
   test(`fuzz ${kind}: every mutant ends in a report or a coded failure record`, async () => {
     const mutants = mutate(kind, readFileSync(src), rngSeed);
-    assert.ok(mutants.length >= 30, `${mutants.length} mutants`);
+    assert.ok(mutants.length >= 190, `${mutants.length} mutants`);
     const tally = { report: 0, record: 0 };
     // Two at a time: the decode is an ffmpeg child process, the suite shares 2 cores.
     for (let i = 0; i < mutants.length; i += 2) {
@@ -168,12 +177,12 @@ for (const [kind, src] of Object.entries(SOURCES)) {
 }
 
 test('fuzz sample through the technical pipeline (QC): report or record, never a crash', async () => {
-  const picks = ['cut@0.5', 'noise@', 'size@40=0xffffffff', 'byte@'];
+  const picks = ['cut@20/40', 'noise@', 'size@40=0xffffffff', 'byte@', 'bit@'];
   for (const [kind, src] of Object.entries(SOURCES)) {
     const mutants = mutate(kind, readFileSync(src), 99);
     for (const p of picks) {
       const m = mutants.find((x) => x.name.startsWith(p));
-      if (!m) continue;
+      assert.ok(m, `${kind}: no mutant ${p}`);
       const path = join(dir, `full-${kind}-${p.replace(/\W/g, '')}.${kind}`);
       writeFileSync(path, m.bytes);
       checkOutcome(
