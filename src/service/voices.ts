@@ -106,6 +106,12 @@ export async function rejectSuggestion(
   const voices = (await store.voices.listByRecording(n.recordingSha256)).filter(
     (v) => v.speakerLabel === n.speaker,
   );
+  if (voices.length === 0) {
+    throw new SonoError('SONO_ERR_NOT_FOUND', {
+      what: 'Speaker with a voice embedding',
+      id: n.speaker,
+    });
+  }
   const suggested = voices.filter((v) => v.nameStatus === 'suggested' && v.name !== null);
   if (suggested.length === 0) {
     throw new SonoError('SONO_ERR_CONFLICT', {

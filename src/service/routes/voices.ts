@@ -125,7 +125,7 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
       schema: {
         tags: ['voices'],
         summary:
-          'Reject the name proposed for a speaker (never proposed for this voice again); 409 when none is proposed',
+          'Reject the name proposed for a speaker (never proposed for this voice again); 409 when none is proposed, 404 for an unknown speaker',
         security: SECURITY,
         params: { ...params, required: ['task_id', 'speaker'] },
         response: { 200: voicesResponse },
