@@ -13,6 +13,9 @@ import { refreshSuggestions } from '../jobs/voiceprints.js';
 import { SonoError } from '../errors.js';
 import type { NewVoice, Store, StoredVoice } from '../store/types.js';
 
+/** Version of the voices JSON documents (docs/schema/voices.schema.json). */
+export const VOICES_SCHEMA_VERSION = '1.0.0';
+
 /** A speaker of a recording as shown to people (the web page, the CLI). */
 export interface VoiceView {
   readonly voice_id: number;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { storeVoices } from '../../src/jobs/voiceprints.js';
 import type { Report } from '../../src/pipeline/report.js';
+import { validateAgainst } from '../../src/pipeline/validate-report.js';
 import { BACKENDS, createHarness, type Harness } from './harness.js';
 
 interface SpeakerView {
@@ -59,6 +60,7 @@ for (const backend of BACKENDS) {
         headers: h.auth('viewer'),
       });
       assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(validateAgainst('voices.schema.json', res.json()).errors, []);
       return (res.json() as { speakers: SpeakerView[] }).speakers;
     };
 
