@@ -13,6 +13,9 @@ import { refreshSuggestions } from '../jobs/voiceprints.js';
 import { SonoError } from '../errors.js';
 import type { NewVoice, Store, StoredVoice } from '../store/types.js';
 
+/** Version of the voices JSON documents (docs/schema/voices.schema.json). */
+export const VOICES_SCHEMA_VERSION = '1.0.0';
+
 /** A speaker of a recording as shown to people (the web page, the CLI). */
 export interface VoiceView {
   readonly voice_id: number;
@@ -106,6 +109,12 @@ export async function rejectSuggestion(
   const voices = (await store.voices.listByRecording(n.recordingSha256)).filter(
     (v) => v.speakerLabel === n.speaker,
   );
+  if (voices.length === 0) {
+    throw new SonoError('SONO_ERR_NOT_FOUND', {
+      what: 'Speaker with a voice embedding',
+      id: n.speaker,
+    });
+  }
   const suggested = voices.filter((v) => v.nameStatus === 'suggested' && v.name !== null);
   if (suggested.length === 0) {
     throw new SonoError('SONO_ERR_CONFLICT', {

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
+import { validateAgainst } from '../../src/pipeline/validate-report.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const dir = tempDir('sono-voices-cli-');
@@ -52,6 +53,7 @@ it('names a speaker once and proposes the name for the same voice in another rep
   assert.match(added.stdout, /tape-2\.json: 1 voice/);
   const named = cli('voices', 'name', first, 'SPEAKER_00', 'Anna Rossi', '--format', 'json');
   assert.equal(named.status, 0, named.stderr);
+  assert.deepEqual(validateAgainst('voices.schema.json', JSON.parse(named.stdout)).errors, []);
   const speakers = (JSON.parse(named.stdout) as { speakers: { speaker: string; name: string }[] })
     .speakers;
   assert.deepEqual(
@@ -63,6 +65,7 @@ it('names a speaker once and proposes the name for the same voice in another rep
   );
   const found = cli('voices', 'search', 'Anna Rossi', '--format', 'json');
   assert.equal(found.status, 0, found.stderr);
+  assert.deepEqual(validateAgainst('voices.schema.json', JSON.parse(found.stdout)).errors, []);
   const voices = (
     JSON.parse(found.stdout) as {
       voices: { file_name: string; name: string | null; suggested_name: string | null }[];

@@ -14,6 +14,7 @@ import {
   nameSpeaker,
   rejectSuggestion,
   voicesNamed,
+  VOICES_SCHEMA_VERSION,
   type VoiceView,
 } from '../../service/voices.js';
 import { EXIT_OK, UsageError, type CliCommand } from '../command.js';
@@ -109,7 +110,7 @@ Example:
         });
         process.stdout.write(
           opts.format === 'json'
-            ? `${JSON.stringify({ speakers: views }, null, 2)}\n`
+            ? `${JSON.stringify({ schema_version: VOICES_SCHEMA_VERSION, speakers: views }, null, 2)}\n`
             : renderVoices(views),
         );
         process.exitCode = EXIT_OK;
@@ -127,7 +128,7 @@ Example:
         );
         process.stdout.write(
           opts.format === 'json'
-            ? `${JSON.stringify({ speakers: views }, null, 2)}\n`
+            ? `${JSON.stringify({ schema_version: VOICES_SCHEMA_VERSION, speakers: views }, null, 2)}\n`
             : renderVoices(views),
         );
         process.exitCode = EXIT_OK;
@@ -166,7 +167,7 @@ Examples:
         });
         process.stdout.write(
           opts.format === 'json'
-            ? `${JSON.stringify({ voices: views }, null, 2)}\n`
+            ? `${JSON.stringify({ schema_version: VOICES_SCHEMA_VERSION, voices: views }, null, 2)}\n`
             : renderVoices(views),
         );
         process.exitCode = EXIT_OK;

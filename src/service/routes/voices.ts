@@ -11,7 +11,12 @@ import { audit } from '../audit.js';
 import { SECURITY, type RouteContext } from '../context.js';
 import { principalOf, requireRole } from '../plugins/auth.js';
 import { actorOf } from '../principal.js';
-import { nameSpeaker, recordingVoices, rejectSuggestion } from '../voices.js';
+import {
+  nameSpeaker,
+  recordingVoices,
+  rejectSuggestion,
+  VOICES_SCHEMA_VERSION,
+} from '../voices.js';
 import { loadTask } from './tasks.js';
 
 const voiceSchema = {
@@ -36,7 +41,11 @@ const voiceSchema = {
 
 const voicesResponse = {
   type: 'object',
-  properties: { task_id: { type: 'string' }, speakers: { type: 'array', items: voiceSchema } },
+  properties: {
+    schema_version: { type: 'string' },
+    task_id: { type: 'string' },
+    speakers: { type: 'array', items: voiceSchema },
+  },
 } as const;
 
 function shaOf(task: Task): string {
@@ -73,7 +82,11 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
     async (req) => {
       const task = await loadTask(ctx, req.params.task_id);
-      return { task_id: task.id, speakers: await recordingVoices(ctx.store, shaOf(task)) };
+      return {
+        schema_version: VOICES_SCHEMA_VERSION,
+        task_id: task.id,
+        speakers: await recordingVoices(ctx.store, shaOf(task)),
+      };
     },
   );
 
@@ -115,7 +128,7 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
           name: req.body.name,
         },
       );
-      return { task_id: task.id, speakers };
+      return { schema_version: VOICES_SCHEMA_VERSION, task_id: task.id, speakers };
     },
   );
   app.post<{ Params: { task_id: string; speaker: string } }>(
@@ -125,7 +138,7 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
       schema: {
         tags: ['voices'],
         summary:
-          'Reject the name proposed for a speaker (never proposed for this voice again); 409 when none is proposed',
+          'Reject the name proposed for a speaker (never proposed for this voice again); 409 when none is proposed, 404 for an unknown speaker',
         security: SECURITY,
         params: { ...params, required: ['task_id', 'speaker'] },
         response: { 200: voicesResponse },
@@ -145,7 +158,7 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
         { type: 'task', id: task.id },
         { speaker: req.params.speaker },
       );
-      return { task_id: task.id, speakers };
+      return { schema_version: VOICES_SCHEMA_VERSION, task_id: task.id, speakers };
     },
   );
 }

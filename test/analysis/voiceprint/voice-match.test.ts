@@ -7,7 +7,9 @@ import {
   cosineSimilarity,
   equalErrorRate,
   fitCalibration,
+  SUGGESTION_MIN_SCORE,
 } from '../../../src/analysis/voiceprint/voice-match.js';
+import { CAMPLUS_MODEL_ID } from '../../../src/analysis/diarization/engines/onnx-campplus-embedding-engine.js';
 import { rng } from '../../helpers/fixtures.js';
 
 it('cosine similarity of vectors, 0 for mismatched or zero ones', () => {
@@ -34,4 +36,14 @@ it('fits a calibration that separates same from different voices, and measures t
   const coin = Array.from({ length: 400 }, (_, i) => ({ score: r(), same: i % 2 === 0 }));
   assert.ok(Math.abs(equalErrorRate(coin).eer - 0.5) < 0.1);
   assert.equal(calibrationFor('no-such-model').calibrated, false);
+});
+
+it('the CAM++ calibration is a fitted one; suggestions start at cosine 0.756 (docs/DUPLICATES.md)', () => {
+  const cal = calibrationFor(CAMPLUS_MODEL_ID);
+  assert.equal(cal.calibrated, true);
+  assert.match(cal.source, /eval\/voices\.ts/);
+  const logit = Math.log(SUGGESTION_MIN_SCORE / (1 - SUGGESTION_MIN_SCORE));
+  assert.ok(Math.abs((logit - cal.intercept) / cal.slope - 0.756) < 0.001);
+  assert.ok(calibratedScore(0.75, cal) < SUGGESTION_MIN_SCORE);
+  assert.ok(calibratedScore(0.76, cal) >= SUGGESTION_MIN_SCORE);
 });
