@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { centsToHz, decodeCrepeFrame } from '../../src/dsp/crepe-decode.js';
-import { OnnxCrepePitchEngine } from '../../src/analysis/heritage/engines/onnx-crepe-pitch-engine.js';
+import { OnnxCrepePitchEngine } from '../../src/analysis/pitch/onnx-crepe-pitch-engine.js';
 import { getModelSession, modelProvenance } from '../../src/models/registry.js';
 import { OnnxTensor } from '../../src/models/onnx.js';
 import { makeParitySignal } from '../helpers/parity-signal.js';

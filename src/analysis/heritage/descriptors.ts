@@ -32,12 +32,9 @@ export const DESCRIPTOR_NAMES = [
   'syllabic_modulation',
   'brightness',
   'pure_tone',
-  'pitch_voiced',
   'pitch_run',
   'pitch_steady',
   'pitch_vibrato',
-  'pitch_height',
-  'pitch_periodicity',
 ] as const;
 
 export type DescriptorName = (typeof DESCRIPTOR_NAMES)[number];
@@ -349,13 +346,6 @@ function addPitchDescriptors(
   const src = 'pitch (crepe-tiny)';
   if (!pitch || pitch.engine === null) missing.push('pitch');
   const p = pitch?.engine === null ? undefined : pitch;
-  add(
-    'pitch_voiced',
-    p?.voiced_ratio ?? 0,
-    p?.voiced_ratio ?? null,
-    'fraction of tracked frames',
-    src,
-  );
   // a voiced frame's run: syllables 0.1–0.25 s, held notes fill the 0.7 s burst
   add(
     'pitch_run',
@@ -376,22 +366,6 @@ function addPitchDescriptors(
     p?.vibrato_ratio ?? 0,
     p?.vibrato_ratio ?? null,
     'fraction of voiced runs with a 4–8 Hz vibrato',
-    src,
-  );
-  const f0 = p?.median_f0_hz ?? null;
-  // 55 Hz → 0, 880 Hz → 1 (log scale)
-  add(
-    'pitch_height',
-    f0 === null ? 0.4 : Math.log2(Math.max(55, f0) / 55) / 4,
-    f0,
-    'Hz (median f0)',
-    src,
-  );
-  add(
-    'pitch_periodicity',
-    p?.median_periodicity ?? 0,
-    p?.median_periodicity ?? null,
-    'median voicing confidence',
     src,
   );
 }

@@ -11,7 +11,7 @@ import { createDefaultModel } from './default-model.js';
 import { buildDescriptors, type Descriptor, type DescriptorName } from './descriptors.js';
 import { contributions, loadModel, predictProbabilities, type HeritageModel } from './model.js';
 import { outOfTaxonomyReasons, UNCLASSIFIED } from './out-of-taxonomy.js';
-import { CREPE_TINY_MODEL_ID, OnnxCrepePitchEngine } from './engines/onnx-crepe-pitch-engine.js';
+import { CREPE_TINY_MODEL_ID, OnnxCrepePitchEngine } from '../pitch/onnx-crepe-pitch-engine.js';
 import { PitchEvidenceCollector, type PitchEvidence } from './pitch-evidence.js';
 import { hasModel } from '../../models/registry.js';
 

@@ -11,7 +11,7 @@
 import { analyseBurstContour } from '../../dsp/pitch-contour.js';
 import { CREPE_CENTS_OFFSET, CREPE_PITCH_BINS, centsToHz } from '../../dsp/crepe-decode.js';
 import type { ModelProvenance } from '../../models/registry.js';
-import type { PitchEngine } from './engines/onnx-crepe-pitch-engine.js';
+import type { PitchEngine } from '../pitch/onnx-crepe-pitch-engine.js';
 
 export interface PitchEvidence {
   /** Engine and model that ran (null: none could run, the descriptors are neutral). */

@@ -7,13 +7,13 @@ import {
   CREPE_PITCH_BINS,
   CREPE_WINDOW_SAMPLES,
   decodeCrepeFrame,
-} from '../../../dsp/crepe-decode.js';
-import { OnnxTensor, type OnnxSession } from '../../../models/onnx.js';
+} from '../../dsp/crepe-decode.js';
+import { OnnxTensor, type OnnxSession } from '../../models/onnx.js';
 import {
   getModelSession,
   modelProvenance,
   type ModelProvenance,
-} from '../../../models/registry.js';
+} from '../../models/registry.js';
 
 export const CREPE_TINY_MODEL_ID = 'crepe-tiny';
 
