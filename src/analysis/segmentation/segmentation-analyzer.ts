@@ -10,6 +10,9 @@ import type { Analyzer, AnalyzerContext, FinishContext, SectionBase } from '../a
 import { DEFAULT_FRAMER, type Frame } from '../frames.js';
 import { SonoError } from '../../errors.js';
 import { getVadTrack } from '../voice-activity/voice-activity-analyzer.js';
+import { hasModel } from '../../models/registry.js';
+import { CREPE_TINY_MODEL_ID, OnnxCrepePitchEngine } from '../pitch/onnx-crepe-pitch-engine.js';
+import { BlockPitchTracker } from './block-pitch.js';
 import { BLOCK_SEC, SegmentationDescriptors } from './descriptors.js';
 import { computeWindowFeatures } from './features.js';
 import {
@@ -21,7 +24,7 @@ import {
 } from './model.js';
 import { mergeShortRuns, pathToRuns, viterbiPath } from './smoothing.js';
 
-export const SEGMENTATION_ANALYZER_VERSION = '1.0.0';
+export const SEGMENTATION_ANALYZER_VERSION = '1.1.0';
 
 /** Symbol key of the window features on a feature-collector section (training). */
 export const SEGMENTATION_FEATURES: unique symbol = Symbol.for('sonoteca.segmentation.features');
@@ -43,6 +46,8 @@ export interface SegmentationSection extends SectionBase {
   readonly resolution_sec: number;
   /** Whether the voice_activity probabilities were available as a feature. */
   readonly vad_used: boolean;
+  /** The pitch model whose per-block voicing and pitch are features (null: it could not run). */
+  readonly pitch_model?: string | null;
   /** Gap-free, in time order, from 0 to the recording's duration. */
   readonly segments: readonly LabelledSegment[];
   /** Per label: total seconds and share of the duration (every label present, 0 when absent). */
@@ -109,6 +114,7 @@ class SegmentationAnalyzer implements Analyzer<SegmentationSection> {
   readonly version = SEGMENTATION_ANALYZER_VERSION;
   readonly frameConfigs = [DEFAULT_FRAMER];
   private readonly descriptors = new SegmentationDescriptors(DEFAULT_FRAMER.sampleRateHz);
+  private readonly pitch = createBlockPitchTracker();
 
   constructor(private readonly opts: SegmentationOptions) {
     for (const [name, v, hi] of [
@@ -124,7 +130,7 @@ class SegmentationAnalyzer implements Analyzer<SegmentationSection> {
     }
   }
 
-  start(ctx: AnalyzerContext): void {
+  async start(ctx: AnalyzerContext): Promise<void> {
     if (ctx.analysisRateHz !== DEFAULT_FRAMER.sampleRateHz) {
       throw new SonoError('SONO_ERR_INVALID_PARAMETER', {
         name: 'analysisRateHz',
@@ -133,6 +139,11 @@ class SegmentationAnalyzer implements Analyzer<SegmentationSection> {
     }
     // Load (and validate) the model before decoding starts, so a bad model fails early.
     this.loadModel();
+    await this.pitch.load();
+  }
+
+  onSamples(block: Float32Array): Promise<void> {
+    return this.pitch.onSamples(block);
   }
 
   private loadModel(): CompiledSegmenter {
@@ -145,12 +156,13 @@ class SegmentationAnalyzer implements Analyzer<SegmentationSection> {
     this.descriptors.onFrame(frame);
   }
 
-  finish(ctx: FinishContext): SegmentationSection {
+  async finish(ctx: FinishContext): Promise<SegmentationSection> {
     const seg = this.loadModel();
     const model = seg.model;
     const blocks = this.descriptors.finish();
     const track = getVadTrack(ctx.sections);
-    const { features, nBlocks } = computeWindowFeatures(blocks, track);
+    const pitch = await this.pitch.finish();
+    const { features, nBlocks } = computeWindowFeatures(blocks, track, pitch);
     const post = seg.predict(features, nBlocks);
     const segments = posteriorsToSegments(post, nBlocks, model.classes, {
       switchPenalty: this.opts.switchPenalty ?? model.smoothing.switch_penalty,
@@ -175,6 +187,7 @@ class SegmentationAnalyzer implements Analyzer<SegmentationSection> {
       model: { version: model.version },
       resolution_sec: BLOCK_SEC,
       vad_used: track !== undefined,
+      pitch_model: this.pitch.modelId,
       segments,
       summary,
     };
@@ -204,19 +217,28 @@ export interface SegmentationFeaturesSection extends SectionBase {
  */
 export function createSegmentationFeatureCollector(): Analyzer<SegmentationFeaturesSection> {
   const descriptors = new SegmentationDescriptors(DEFAULT_FRAMER.sampleRateHz);
+  const pitch = createBlockPitchTracker();
   return {
     section: 'segmentation_features',
     name: 'segmentation-features',
     version: SEGMENTATION_ANALYZER_VERSION,
     frameConfigs: [DEFAULT_FRAMER],
+    start: () => pitch.load(),
+    onSamples: (block) => pitch.onSamples(block),
     onFrame: (frame) => descriptors.onFrame(frame),
-    finish: (ctx) => {
+    finish: async (ctx) => {
       const section = { status: 'ok' as const };
+      const track = await pitch.finish();
       Object.defineProperty(section, SEGMENTATION_FEATURES, {
-        value: computeWindowFeatures(descriptors.finish(), getVadTrack(ctx.sections)),
+        value: computeWindowFeatures(descriptors.finish(), getVadTrack(ctx.sections), track),
         enumerable: true,
       });
       return section as SegmentationFeaturesSection;
     },
   };
+}
+
+/** The per-block pitch tracker (CREPE tiny when the model is available, else none). */
+function createBlockPitchTracker(): BlockPitchTracker {
+  return new BlockPitchTracker(hasModel(CREPE_TINY_MODEL_ID) ? new OnnxCrepePitchEngine() : null);
 }
