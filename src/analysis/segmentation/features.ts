@@ -5,7 +5,6 @@
  * row-major [nBlocks × FEATURE_NAMES.length].
  */
 import type { VadTrack } from '../voice-activity/voice-activity-analyzer.js';
-import type { BlockPitch } from './block-pitch.js';
 import { BLOCK_FIELDS, BLOCK_SEC } from './descriptors.js';
 
 const HALF = 5;
@@ -28,62 +27,7 @@ export const FEATURE_NAMES: readonly string[] = [
   'vad_mean',
   'vad_max',
   'vad_centre',
-  // learned pitch cue (CREPE tiny, one frame per block): voicing, held notes vs gliding speech
-  'pitch_periodicity',
-  'pitch_steady',
-  'pitch_run',
-  'pitch_glide',
 ];
-
-/** Periodicity (0..1) at or above which a block is voiced for the pitch features. */
-const VOICED_U8 = Math.round(0.4 * 255);
-/** Block-to-block pitch change (0.1 s) still called a held note, cents. */
-const STEADY_CENTS = 50;
-/** A larger change is a new phrase or a tracking jump, not a glide. */
-const JUMP_CENTS = 700;
-
-/**
- * Pitch features of the window [lo, hi]: mean periodicity; share of adjacent voiced pairs
- * within 50 cents (held notes); the longest run of adjacent voiced blocks joined by steps under
- * 700 cents, / window length; mean |step| of those pairs / 300 cents (speech glides).
- */
-function pitchWindowFeatures(
-  pitch: BlockPitch | undefined,
-  lo: number,
-  hi: number,
-  out: Float32Array,
-  o: number,
-): void {
-  if (!pitch) return;
-  const p = pitch.periodicityU8;
-  const c = pitch.cents;
-  const at = (j: number): number => (j < p.length ? p[j]! : 0);
-  let per = 0;
-  let pairs = 0;
-  let steady = 0;
-  let glide = 0;
-  let run = 0;
-  let best = 0;
-  for (let j = lo; j <= hi; j++) {
-    per += at(j);
-    const voiced = at(j) >= VOICED_U8;
-    const linked =
-      voiced && j > lo && at(j - 1) >= VOICED_U8 && Math.abs(c[j]! - c[j - 1]!) < JUMP_CENTS;
-    if (linked) {
-      const d = Math.abs(c[j]! - c[j - 1]!);
-      pairs++;
-      if (d <= STEADY_CENTS) steady++;
-      glide += d;
-    }
-    run = voiced ? (linked ? run + 1 : 1) : 0;
-    best = Math.max(best, run);
-  }
-  const n = hi - lo + 1;
-  out[o] = per / (255 * n);
-  out[o + 1] = pairs > 0 ? steady / pairs : 0;
-  out[o + 2] = best / n;
-  out[o + 3] = pairs > 0 ? Math.min(3, glide / pairs / 300) : 0;
-}
 
 export const N_FEATURES = FEATURE_NAMES.length;
 
@@ -113,7 +57,6 @@ export function vadPerBlock(track: VadTrack | undefined, nBlocks: number): Float
 export function computeWindowFeatures(
   blocks: Float32Array,
   vadTrack: VadTrack | undefined,
-  pitch?: BlockPitch,
 ): { readonly features: Float32Array; readonly nBlocks: number } {
   const nBlocks = Math.floor(blocks.length / BLOCK_FIELDS);
   const vad = vadPerBlock(vadTrack, nBlocks);
@@ -149,8 +92,7 @@ export function computeWindowFeatures(
     }
     out[o + k++] = vs / n;
     out[o + k++] = vm;
-    out[o + k++] = vad[b]!;
-    pitchWindowFeatures(pitch, lo, hi, out, o + k);
+    out[o + k] = vad[b]!;
   }
   return { features: out, nBlocks };
 }

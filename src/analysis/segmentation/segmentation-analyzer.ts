@@ -10,9 +10,6 @@ import type { Analyzer, AnalyzerContext, FinishContext, SectionBase } from '../a
 import { DEFAULT_FRAMER, type Frame } from '../frames.js';
 import { SonoError } from '../../errors.js';
 import { getVadTrack } from '../voice-activity/voice-activity-analyzer.js';
-import { hasModel } from '../../models/registry.js';
-import { CREPE_TINY_MODEL_ID, OnnxCrepePitchEngine } from '../pitch/onnx-crepe-pitch-engine.js';
-import { BlockPitchTracker } from './block-pitch.js';
 import { BLOCK_SEC, SegmentationDescriptors } from './descriptors.js';
 import { computeWindowFeatures } from './features.js';
 import {
@@ -24,7 +21,7 @@ import {
 } from './model.js';
 import { mergeShortRuns, pathToRuns, viterbiPath } from './smoothing.js';
 
-export const SEGMENTATION_ANALYZER_VERSION = '1.1.0';
+export const SEGMENTATION_ANALYZER_VERSION = '1.0.0';
 
 /** Symbol key of the window features on a feature-collector section (training). */
 export const SEGMENTATION_FEATURES: unique symbol = Symbol.for('sonoteca.segmentation.features');
@@ -46,8 +43,6 @@ export interface SegmentationSection extends SectionBase {
   readonly resolution_sec: number;
   /** Whether the voice_activity probabilities were available as a feature. */
   readonly vad_used: boolean;
-  /** The pitch model whose per-block voicing and pitch are features (null: it could not run). */
-  readonly pitch_model?: string | null;
   /** Gap-free, in time order, from 0 to the recording's duration. */
   readonly segments: readonly LabelledSegment[];
   /** Per label: total seconds and share of the duration (every label present, 0 when absent). */
@@ -114,7 +109,6 @@ class SegmentationAnalyzer implements Analyzer<SegmentationSection> {
   readonly version = SEGMENTATION_ANALYZER_VERSION;
   readonly frameConfigs = [DEFAULT_FRAMER];
   private readonly descriptors = new SegmentationDescriptors(DEFAULT_FRAMER.sampleRateHz);
-  private readonly pitch = createBlockPitchTracker();
 
   constructor(private readonly opts: SegmentationOptions) {
     for (const [name, v, hi] of [
@@ -130,7 +124,7 @@ class SegmentationAnalyzer implements Analyzer<SegmentationSection> {
     }
   }
 
-  async start(ctx: AnalyzerContext): Promise<void> {
+  start(ctx: AnalyzerContext): void {
     if (ctx.analysisRateHz !== DEFAULT_FRAMER.sampleRateHz) {
       throw new SonoError('SONO_ERR_INVALID_PARAMETER', {
         name: 'analysisRateHz',
@@ -139,11 +133,6 @@ class SegmentationAnalyzer implements Analyzer<SegmentationSection> {
     }
     // Load (and validate) the model before decoding starts, so a bad model fails early.
     this.loadModel();
-    await this.pitch.load();
-  }
-
-  onSamples(block: Float32Array): Promise<void> {
-    return this.pitch.onSamples(block);
   }
 
   private loadModel(): CompiledSegmenter {
@@ -156,13 +145,12 @@ class SegmentationAnalyzer implements Analyzer<SegmentationSection> {
     this.descriptors.onFrame(frame);
   }
 
-  async finish(ctx: FinishContext): Promise<SegmentationSection> {
+  finish(ctx: FinishContext): SegmentationSection {
     const seg = this.loadModel();
     const model = seg.model;
     const blocks = this.descriptors.finish();
     const track = getVadTrack(ctx.sections);
-    const pitch = await this.pitch.finish();
-    const { features, nBlocks } = computeWindowFeatures(blocks, track, pitch);
+    const { features, nBlocks } = computeWindowFeatures(blocks, track);
     const post = seg.predict(features, nBlocks);
     const segments = posteriorsToSegments(post, nBlocks, model.classes, {
       switchPenalty: this.opts.switchPenalty ?? model.smoothing.switch_penalty,
@@ -187,7 +175,6 @@ class SegmentationAnalyzer implements Analyzer<SegmentationSection> {
       model: { version: model.version },
       resolution_sec: BLOCK_SEC,
       vad_used: track !== undefined,
-      pitch_model: this.pitch.modelId,
       segments,
       summary,
     };
@@ -217,28 +204,19 @@ export interface SegmentationFeaturesSection extends SectionBase {
  */
 export function createSegmentationFeatureCollector(): Analyzer<SegmentationFeaturesSection> {
   const descriptors = new SegmentationDescriptors(DEFAULT_FRAMER.sampleRateHz);
-  const pitch = createBlockPitchTracker();
   return {
     section: 'segmentation_features',
     name: 'segmentation-features',
     version: SEGMENTATION_ANALYZER_VERSION,
     frameConfigs: [DEFAULT_FRAMER],
-    start: () => pitch.load(),
-    onSamples: (block) => pitch.onSamples(block),
     onFrame: (frame) => descriptors.onFrame(frame),
-    finish: async (ctx) => {
+    finish: (ctx) => {
       const section = { status: 'ok' as const };
-      const track = await pitch.finish();
       Object.defineProperty(section, SEGMENTATION_FEATURES, {
-        value: computeWindowFeatures(descriptors.finish(), getVadTrack(ctx.sections), track),
+        value: computeWindowFeatures(descriptors.finish(), getVadTrack(ctx.sections)),
         enumerable: true,
       });
       return section as SegmentationFeaturesSection;
     },
   };
-}
-
-/** The per-block pitch tracker (CREPE tiny when the model is available, else none). */
-function createBlockPitchTracker(): BlockPitchTracker {
-  return new BlockPitchTracker(hasModel(CREPE_TINY_MODEL_ID) ? new OnnxCrepePitchEngine() : null);
 }
