@@ -74,8 +74,18 @@ export class PitchEvidenceCollector {
       this.failed = true;
       return;
     }
-    await this.engine.load();
+    try {
+      await this.engine.load();
+    } catch (e) {
+      // a missing or damaged pitch model leaves its descriptors neutral and the result uncertain
+      // ("sections not available: pitch"), rather than failing the whole classification
+      this.failed = true;
+      this.loadError = e instanceof Error ? e.message : String(e);
+    }
   }
+
+  /** Why the pitch model could not run (undefined: it ran, or was not asked for). */
+  loadError: string | undefined;
 
   /** Mono samples at 16 kHz, in order. */
   async onSamples(block: Float32Array, startSample: number): Promise<void> {

@@ -65,3 +65,18 @@ test('silence is not tracked; without an engine the evidence is empty', async ()
   await none.onSamples(new Float32Array(RATE), 0);
   assert.equal(none.finish().engine, null);
 });
+
+test('a pitch model that fails to load leaves the evidence empty instead of failing', async () => {
+  const broken = {
+    id: 'broken',
+    model: { id: 'crepe-tiny', version: '0', sha256: '0' },
+    windowSamples: 1024,
+    load: () => Promise.reject(new Error('SONO_ERR_MODEL_CHECKSUM')),
+    track: () => Promise.reject(new Error('not loaded')),
+  };
+  const c = new PitchEvidenceCollector(broken, RATE);
+  await c.start();
+  await c.onSamples(new Float32Array(2 * RATE).fill(0.1), 0);
+  assert.equal(c.finish().engine, null);
+  assert.match(c.loadError ?? '', /CHECKSUM/);
+});
