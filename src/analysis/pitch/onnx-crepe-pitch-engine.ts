@@ -9,11 +9,7 @@ import {
   decodeCrepeFrame,
 } from '../../dsp/crepe-decode.js';
 import { OnnxTensor, type OnnxSession } from '../../models/onnx.js';
-import {
-  getModelSession,
-  modelProvenance,
-  type ModelProvenance,
-} from '../../models/registry.js';
+import { getModelSession, modelProvenance, type ModelProvenance } from '../../models/registry.js';
 
 export const CREPE_TINY_MODEL_ID = 'crepe-tiny';
 
