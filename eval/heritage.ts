@@ -6,7 +6,10 @@
  */
 import { join } from 'node:path';
 import type { AcousticEvidence } from '../src/analysis/heritage/acoustic-evidence.js';
-import { expectedCalibrationError } from '../src/analysis/heritage/calibration.js';
+import {
+  calibrationError,
+  expectedCalibrationError,
+} from '../src/analysis/heritage/calibration.js';
 import { DESCRIPTOR_NAMES } from '../src/analysis/heritage/descriptors.js';
 import { outOfTaxonomyReasons, UNCLASSIFIED } from '../src/analysis/heritage/out-of-taxonomy.js';
 import {
@@ -198,12 +201,22 @@ export const heritageEvaluation: Evaluation = {
     const model = loso(samples.map((s) => s.source));
     // 2. the out-of-taxonomy rules in front of it (as in the analyzer)
     const unc = taxonomy.indexOf(UNCLASSIFIED);
-    const gatedPred = ok.map((d, i) =>
-      ruledOutside(d.x!, d.acoustic).length > 0 ? unc : argmax(model.probs[i]!),
-    );
+    const ruled = ok.map((d) => ruledOutside(d.x!, d.acoustic).length > 0);
+    const gatedPred = ok.map((_, i) => (ruled[i] ? unc : argmax(model.probs[i]!)));
     const gatedConfusion = taxonomy.map(() => taxonomy.map(() => 0));
     gatedPred.forEach((p, i) => (gatedConfusion[labels[i]!]![p]! += 1));
     const gatedAcc = gatedPred.filter((p, i) => p === labels[i]).length / ok.length;
+    // the confidence each report states (classifyHeritage): a ruled-out file gets the larger of
+    // the model's unclassified score and 1 − its top in-taxonomy score
+    const gatedConf = model.probs.map((p, i) =>
+      ruled[i]
+        ? Math.max(p[unc] ?? 0, 1 - Math.max(...p.filter((_, k) => k !== unc)))
+        : p[argmax(p)]!,
+    );
+    const gatedEce = calibrationError(
+      gatedConf,
+      gatedPred.map((p, i) => p === labels[i]),
+    );
     const falseOutside = gatedPred.filter((p, i) => p === unc && labels[i] !== unc).length;
     // 3. stricter grouping: one source per performer (all Caruso records together)
     const performer = loso(
@@ -226,8 +239,8 @@ export const heritageEvaluation: Evaluation = {
           ok.length,
           pct(gatedAcc),
           pct(macroF1(gatedConfusion)),
-          'n/a',
-          'accuracy ≥ 85 %',
+          gatedEce.toFixed(3),
+          'accuracy ≥ 85 %, ECE ≤ 0.10',
         ],
         [
           'model alone, leave-one-performer-out (Caruso as one source)',

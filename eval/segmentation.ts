@@ -104,6 +104,8 @@ export async function wholeFileSinging(
     instrumental: [0, 0],
     instrumentalHeld: [0, 0],
   };
+  // singing precision over the unaccompanied files: singing seconds on sung files / all of them
+  const singingSec = { onSung: 0, all: 0 };
   const active = (m: Map<string, number>): number =>
     [...m].filter(([l]) => l !== 'silence').reduce((a, [, v]) => a + v, 0);
   for (const rel of [...SUNG, ...SUNG_ACCOMPANIED, ...INSTRUMENTAL, ...PLAIN_SPEECH]) {
@@ -121,6 +123,8 @@ export async function wholeFileSinging(
           : ((m.get('singing') ?? 0) + (m.get('speech_over_music') ?? 0)) / act;
     const held = !trained.has(rel);
     if (!accompanied) {
+      singingSec.all += m.get('singing') ?? 0;
+      if (sung) singingSec.onSung += m.get('singing') ?? 0;
       const k = sung ? 'sung' : instrumental ? 'instrumental' : 'speech';
       tally[k][0]! += value * act;
       tally[k][1]! += act;
@@ -149,6 +153,7 @@ export async function wholeFileSinging(
   const text = [
     `Singing recall on solo sung recordings (share of non-silent time labelled singing): all ${r(tally.sung)}, held-out files ${r(tally.sungHeld)} (target ≥ 80 %).`,
     `Instrumental music labelled singing (false alarms): all ${r(tally.instrumental)}, held-out files ${r(tally.instrumentalHeld)}.`,
+    `Singing precision on these files (singing seconds on sung recordings / singing seconds on sung, instrumental and speech recordings): ${pct(singingSec.onSung / (singingSec.all || 1))}.`,
     `Plain speech labelled singing or speech over music: all ${r(tally.speech)}, held-out files ${r(tally.speechHeld)} (target ≤ 5 %).`,
     '',
     table,

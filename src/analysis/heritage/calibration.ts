@@ -64,18 +64,37 @@ export function expectedCalibrationError(
   labels: readonly number[],
   bins = 10,
 ): number {
-  const n = probabilities.length;
+  const confidences: number[] = [];
+  const correct: boolean[] = [];
+  probabilities.forEach((p, i) => {
+    let best = 0;
+    for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+    confidences.push(p[best]!);
+    correct.push(best === labels[i]);
+  });
+  return calibrationError(confidences, correct, bins);
+}
+
+/**
+ * Expected calibration error of stated confidences (for decisions that are not the argmax of one
+ * probability vector, such as a rule overriding the model): the sample-weighted mean
+ * |accuracy − confidence| over `bins` equal-width confidence bins.
+ */
+export function calibrationError(
+  confidences: readonly number[],
+  correct: readonly boolean[],
+  bins = 10,
+): number {
+  const n = confidences.length;
   if (n === 0) return 0;
   const conf = new Float64Array(bins);
   const acc = new Float64Array(bins);
   const count = new Float64Array(bins);
   for (let i = 0; i < n; i++) {
-    const p = probabilities[i]!;
-    let best = 0;
-    for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
-    const b = Math.min(bins - 1, Math.floor(p[best]! * bins));
-    conf[b]! += p[best]!;
-    acc[b]! += best === labels[i] ? 1 : 0;
+    const c = confidences[i]!;
+    const b = Math.min(bins - 1, Math.floor(c * bins));
+    conf[b]! += c;
+    acc[b]! += correct[i] ? 1 : 0;
     count[b]! += 1;
   }
   let ece = 0;

@@ -19,7 +19,7 @@ export const DEFAULT_TAXONOMY = [
 
 /**
  * L2 penalty of the default model's recipe, fixed beforehand (not searched on the corpus): strong
- * enough that 43 files cannot be memorised, weak enough that 22 descriptors still matter.
+ * enough that 43 files cannot be memorised, weak enough that 25 descriptors still matter.
  */
 export const DEFAULT_MODEL_L2 = 0.05;
 

@@ -7,6 +7,7 @@
  * value and is listed in `missing`, which makes the result `uncertain`.
  */
 import type { AcousticEvidence } from './acoustic-evidence.js';
+import type { PitchEvidence } from './pitch-evidence.js';
 
 export const DESCRIPTOR_NAMES = [
   'speech_ratio',
@@ -31,6 +32,9 @@ export const DESCRIPTOR_NAMES = [
   'syllabic_modulation',
   'brightness',
   'pure_tone',
+  'pitch_run',
+  'pitch_steady',
+  'pitch_vibrato',
 ] as const;
 
 export type DescriptorName = (typeof DESCRIPTOR_NAMES)[number];
@@ -102,7 +106,11 @@ function familyScore(inst: Obj | undefined, family: string): number | undefined 
  * @param sections - `ctx.sections` (segmentation, voice_activity, speaker_recognition,
  *   music_analysis, instrumentation, quality_control).
  */
-export function buildDescriptors(sections: Obj, acoustic: AcousticEvidence): DescriptorSet {
+export function buildDescriptors(
+  sections: Obj,
+  acoustic: AcousticEvidence,
+  pitch?: PitchEvidence,
+): DescriptorSet {
   const missing: string[] = [];
   const out: Descriptor[] = [];
   const add = (
@@ -185,12 +193,16 @@ export function buildDescriptors(sections: Obj, acoustic: AcousticEvidence): Des
   const hi = num(range?.[1]);
   const semitones = lo && hi && hi > lo ? 12 * Math.log2(hi / lo) : null;
   add('voice_pitch_range', (semitones ?? 0) / 24, semitones, 'semitones', 'music_analysis');
+  // No steady beat where there is no music: an absent or `not_applicable` tempo, or a section
+  // that found no music, is confidence 0 (the same value before and after tempo became
+  // not_applicable outside music). Only a section that did not run stays neutral.
   const tempo = asObj(music?.['tempo']);
-  const tempoConf = num(tempo?.['confidence']);
+  const noMusic = music?.['music_detected'] === false || tempo?.['status'] === 'not_applicable';
+  const tempoConf = noMusic ? 0 : (num(tempo?.['confidence']) ?? 0);
   add(
     'rhythm_regularity',
-    tempoConf ?? 0.5,
-    tempoConf ?? null,
+    music ? tempoConf : 0.5,
+    music ? tempoConf : null,
     'tempo confidence',
     'music_analysis',
   );
@@ -310,7 +322,50 @@ export function buildDescriptors(sections: Obj, acoustic: AcousticEvidence): Des
     'acoustic',
   );
 
+  addPitchDescriptors(add, pitch, missing);
+
   const order = new Map(DESCRIPTOR_NAMES.map((n, i) => [n, i]));
   out.sort((a, b) => order.get(a.name)! - order.get(b.name)!);
   return { descriptors: out, missing };
+}
+
+type AddFn = (
+  name: DescriptorName,
+  value: number,
+  raw: number | null,
+  unit: string,
+  source: string,
+) => void;
+
+/** The learned pitch front-end's contour statistics (CREPE tiny, `pitch-evidence.ts`). */
+function addPitchDescriptors(
+  add: AddFn,
+  pitch: PitchEvidence | undefined,
+  missing: string[],
+): void {
+  const src = 'pitch (crepe-tiny)';
+  if (!pitch || pitch.engine === null) missing.push('pitch');
+  const p = pitch?.engine === null ? undefined : pitch;
+  // a voiced frame's run: syllables 0.1–0.25 s, held notes fill the 0.7 s burst
+  add(
+    'pitch_run',
+    (p?.voiced_run_sec ?? 0) / 0.64,
+    p?.voiced_run_sec ?? null,
+    's (mean voiced run)',
+    src,
+  );
+  add(
+    'pitch_steady',
+    p?.steady_ratio ?? 0,
+    p?.steady_ratio ?? null,
+    'fraction of 20 ms steps within 20 cents',
+    src,
+  );
+  add(
+    'pitch_vibrato',
+    p?.vibrato_ratio ?? 0,
+    p?.vibrato_ratio ?? null,
+    'fraction of voiced runs with a 4–8 Hz vibrato',
+    src,
+  );
 }

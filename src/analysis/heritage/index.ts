@@ -11,9 +11,12 @@ import { createDefaultModel } from './default-model.js';
 import { buildDescriptors, type Descriptor, type DescriptorName } from './descriptors.js';
 import { contributions, loadModel, predictProbabilities, type HeritageModel } from './model.js';
 import { outOfTaxonomyReasons, UNCLASSIFIED } from './out-of-taxonomy.js';
+import { CREPE_TINY_MODEL_ID, OnnxCrepePitchEngine } from '../pitch/onnx-crepe-pitch-engine.js';
+import { PitchEvidenceCollector, type PitchEvidence } from './pitch-evidence.js';
+import { hasModel } from '../../models/registry.js';
 
 export const HERITAGE_ANALYZER_NAME = 'heritage-classifier';
-export const HERITAGE_ANALYZER_VERSION = '1.1.0';
+export const HERITAGE_ANALYZER_VERSION = '1.2.0';
 
 export interface HeritageEvidence {
   readonly descriptor: string;
@@ -51,6 +54,8 @@ export interface HeritageSection extends SectionBase {
   /** Every descriptor value (0..1 scaled), the input of the model and of `sonoteca train`. */
   readonly descriptors: Readonly<Record<string, number>>;
   readonly acoustic: AcousticEvidence;
+  /** Pitch-contour evidence of the learned pitch tracker (CREPE tiny). */
+  readonly pitch: PitchEvidence;
 }
 
 const modelCache = new Map<string, HeritageModel>();
@@ -82,14 +87,30 @@ function featureVector(model: HeritageModel, descriptors: readonly Descriptor[])
   return Float64Array.from(model.features, (f) => byName.get(f) ?? 0);
 }
 
+/** Pitch evidence when no pitch tracker ran (its descriptors are neutral, `pitch` is missing). */
+export const NO_PITCH: PitchEvidence = Object.freeze({
+  engine: null,
+  model: null,
+  bursts: 0,
+  frames: 0,
+  voiced_ratio: null,
+  voiced_run_sec: null,
+  steady_ratio: null,
+  vibrato_ratio: null,
+  median_f0_hz: null,
+  f0_range_semitones: null,
+  median_periodicity: null,
+});
+
 /** Classifies from finished sections and acoustic evidence (pure; used by the analyzer and eval). */
 export function classifyHeritage(
   model: HeritageModel,
   sections: Readonly<Record<string, unknown>>,
   acoustic: AcousticEvidence,
   modelPath: string | null = null,
+  pitch: PitchEvidence = NO_PITCH,
 ): HeritageSection {
-  const set = buildDescriptors(sections, acoustic);
+  const set = buildDescriptors(sections, acoustic, pitch);
   const x = featureVector(model, set.descriptors);
   const probs = predictProbabilities(model, x);
   let best = 0;
@@ -169,6 +190,7 @@ export function classifyHeritage(
       pure_tone_ratio: round(acoustic.pure_tone_ratio),
       active_ratio: round(acoustic.active_ratio),
     },
+    pitch: roundPitch(pitch),
   };
 }
 
@@ -185,6 +207,20 @@ function warningsFor(model: HeritageModel, predicted: string): string[] {
   });
 }
 
+function roundPitch(p: PitchEvidence): PitchEvidence {
+  const r = (v: number | null): number | null => (v === null ? null : round(v));
+  return {
+    ...p,
+    voiced_ratio: r(p.voiced_ratio),
+    voiced_run_sec: r(p.voiced_run_sec),
+    steady_ratio: r(p.steady_ratio),
+    vibrato_ratio: r(p.vibrato_ratio),
+    median_f0_hz: p.median_f0_hz === null ? null : Math.round(p.median_f0_hz * 10) / 10,
+    f0_range_semitones: r(p.f0_range_semitones),
+    median_periodicity: r(p.median_periodicity),
+  };
+}
+
 function round(v: number): number {
   return Math.round(v * 10000) / 10000;
 }
@@ -195,6 +231,7 @@ export class HeritageAnalyzer implements Analyzer<HeritageSection> {
   readonly version = HERITAGE_ANALYZER_VERSION;
   readonly frameConfigs = [DEFAULT_FRAMER];
   private readonly collector = new AcousticEvidenceCollector();
+  private readonly pitch: PitchEvidenceCollector;
   private readonly model: HeritageModel;
   private readonly modelPath: string | null;
 
@@ -202,6 +239,18 @@ export class HeritageAnalyzer implements Analyzer<HeritageSection> {
     this.modelPath = ctx.options.modelPath ?? null;
     // loaded here so a bad --model fails the file before decoding starts
     this.model = resolveHeritageModel(ctx.options.modelPath);
+    this.pitch = new PitchEvidenceCollector(
+      hasModel(CREPE_TINY_MODEL_ID) ? new OnnxCrepePitchEngine() : null,
+      ctx.analysisRateHz,
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.pitch.start();
+  }
+
+  onSamples(block: Float32Array, startSample: number): Promise<void> {
+    return this.pitch.onSamples(block, startSample);
   }
 
   onFrame(frame: Frame): void {
@@ -209,7 +258,13 @@ export class HeritageAnalyzer implements Analyzer<HeritageSection> {
   }
 
   finish(ctx: FinishContext): HeritageSection {
-    return classifyHeritage(this.model, ctx.sections, this.collector.finish(), this.modelPath);
+    return classifyHeritage(
+      this.model,
+      ctx.sections,
+      this.collector.finish(),
+      this.modelPath,
+      this.pitch.finish(),
+    );
   }
 }
 

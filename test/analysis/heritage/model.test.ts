@@ -13,6 +13,7 @@ import {
   validateModel,
 } from '../../../src/analysis/heritage/model.js';
 import {
+  calibrationError,
   expectedCalibrationError,
   fitTemperature,
 } from '../../../src/analysis/heritage/calibration.js';
@@ -77,6 +78,13 @@ test('ECE is 0 for a perfectly calibrated binned predictor and |acc - conf| othe
   assert.ok(expectedCalibrationError(probs, labels) < 1e-12);
   // all wrong at 0.9 → ECE 0.9
   assert.ok(Math.abs(expectedCalibrationError([[0.9, 0.1]], [1]) - 0.9) < 1e-12);
+});
+
+test('calibration error of stated confidences: a rule-decided low confidence that was right', () => {
+  // two bins: 0.3 stated and right (|1 - 0.3|), 0.95 stated and right (|1 - 0.95|)
+  const e = calibrationError([0.3, 0.95], [true, true]);
+  assert.ok(Math.abs(e - (0.7 + 0.05) / 2) < 1e-12);
+  assert.equal(calibrationError([], []), 0);
 });
 
 test('temperature scaling recovers the temperature that generated the labels', () => {
