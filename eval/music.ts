@@ -7,7 +7,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { MusicAnalyzer, type MusicAnalysisSection } from '../src/analysis/music/index.js';
+import {
+  MusicAnalyzer,
+  applicable,
+  type MusicAnalysisSection,
+} from '../src/analysis/music/index.js';
 import {
   InstrumentationAnalyzer,
   loadInstrumentationModel,
@@ -79,12 +83,19 @@ async function evaluateTempo(corpus: string): Promise<string> {
     refs: number[],
     s: MusicAnalysisSection,
   ): void => {
-    const v = judgeTempo(s.tempo?.bpm, refs);
+    const v = judgeTempo(applicable(s.tempo)?.bpm, refs);
     const t = tally[kind];
     t[2]!++;
     if (v === 'correct') t[0]!++;
     else if (v === 'octave') t[1]!++;
-    rows.push([kind, name, refs.join(' or '), s.tempo?.bpm ?? '—', s.tempo?.confidence ?? '—', v]);
+    rows.push([
+      kind,
+      name,
+      refs.join(' or '),
+      applicable(s.tempo)?.bpm ?? '—',
+      applicable(s.tempo)?.confidence ?? '—',
+      v,
+    ]);
   };
   for (const bpm of [60, 75, 90, 105, 120, 135, 150, 170, 190]) {
     add('generated', `clicks ${bpm} BPM, 20 s`, [bpm], await music(clickTrack(bpm, 20, SR)));
@@ -155,11 +166,11 @@ async function evaluateKey(corpus: string): Promise<string> {
       // Every third progression detuned (−25 / +15 cents) to exercise the tuning correction.
       const a4 = t % 3 === 1 ? 440 * 2 ** (-25 / 1200) : t % 3 === 2 ? 440 * 2 ** (15 / 1200) : 440;
       const p = await music(progression(t, minor, SR, 1, a4));
-      if (p.key?.label === want) progOk++;
-      else misses.push(`progression ${want} → ${p.key?.label}`);
+      if (applicable(p.key)?.label === want) progOk++;
+      else misses.push(`progression ${want} → ${applicable(p.key)?.label}`);
       const s = await music(scale(t, minor));
-      if (s.key?.label === want) scaleOk++;
-      else misses.push(`scale ${want} → ${s.key?.label}`);
+      if (applicable(s.key)?.label === want) scaleOk++;
+      else misses.push(`scale ${want} → ${applicable(s.key)?.label}`);
     }
   }
   const facts: (string | number)[][] = [];
@@ -168,13 +179,15 @@ async function evaluateKey(corpus: string): Promise<string> {
     ['music/sorohan-solo-trumpet-90bpm-F.ogg', 'F (major)'],
   ] as const) {
     const s = await music(await decode(join(corpus, rel)));
-    const ok = want.startsWith('F (') ? s.key?.key === 'F' : s.key?.label === want;
+    const ok = want.startsWith('F (')
+      ? applicable(s.key)?.key === 'F'
+      : applicable(s.key)?.label === want;
     facts.push([
       rel,
       want,
-      s.key?.label ?? '—',
-      s.key?.correlation ?? '—',
-      s.key?.runner_up.label ?? '—',
+      applicable(s.key)?.label ?? '—',
+      applicable(s.key)?.correlation ?? '—',
+      applicable(s.key)?.runner_up.label ?? '—',
       ok ? 'right' : 'wrong',
     ]);
   }
@@ -212,7 +225,7 @@ async function evaluateTuning(): Promise<string> {
     const errs: string[] = [];
     for (const cents of [-45, -30, -17, -5, 0, 5, 17, 30, 45]) {
       const s = await music(make(440 * 2 ** (cents / 1200)));
-      const err = (s.tuning?.deviation_cents ?? NaN) - cents;
+      const err = (applicable(s.tuning)?.deviation_cents ?? NaN) - cents;
       n++;
       if (Math.abs(err) <= 2) within++;
       worst = Math.max(worst, Math.abs(err));
