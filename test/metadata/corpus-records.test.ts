@@ -69,7 +69,7 @@ test('corpus: speaker statistics only where there is speech', (t) => {
   assert.deepEqual(violations(speakerRule), []);
 });
 
-test('corpus: music descriptors only where there is music', { todo: 'issue 9' }, (t) => {
+test('corpus: music descriptors only where there is music', (t) => {
   if (!corpusOrSkip(t) || !analysed) return;
   assert.deepEqual(violations(musicRule), []);
 });
