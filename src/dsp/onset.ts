@@ -158,8 +158,8 @@ export interface TempoEstimate {
   readonly halfTempoRatio: number;
   readonly doubleTempoRatio: number;
   /**
-   * Normalised autocorrelation of the envelope at 2, 3 and 4 beat periods (±1 frame, max; 0 where
-   * the lag is beyond the searched range): the accent pattern that tells duple from triple metre.
+   * Normalised autocorrelation of the envelope at 2, 3 and 4 beat periods (±1 frame, max, ≥ 0; NaN
+   * where the lag is beyond the searched range): the accent pattern that tells duple from triple.
    */
   readonly beatMultiples: readonly [number, number, number];
 }
@@ -285,7 +285,7 @@ export function estimateTempo(
   const s0 = score[best]!;
   const multiple = (k: number): number => {
     const i = Math.round(k * lag);
-    if (i + 1 >= raw.length) return 0;
+    if (i + 1 >= raw.length || accW[i + 1]! === 0) return NaN;
     return Math.max(0, raw[i - 1]!, raw[i]!, raw[i + 1]!);
   };
   return {

@@ -166,7 +166,36 @@ test('tempo: octave alternatives, a metre and the engine are reported', async ()
   );
   for (const a of t.alternatives) assert.ok(a.relative_score >= 0 && a.relative_score <= 1.5);
   assert.equal(t.engine, 'dsp-onset-autocorrelation');
-  assert.ok(t.meter && ['duple', 'triple'].includes(t.meter.grouping));
+  // unaccented clicks have no metre to state
+  assert.equal(t.meter, null);
+});
+
+/** Clicks at `bpm` whose every `beatsPerBar`-th beat is louder and lower. */
+function accentedClicks(bpm: number, beatsPerBar: number, sec: number): Float32Array {
+  const x = new Float32Array(sec * SR);
+  const period = 60 / bpm;
+  for (let k = 0; k * period < sec - 0.1; k++) {
+    const t0 = Math.round(k * period * SR);
+    const down = k % beatsPerBar === 0;
+    for (let i = 0; i < 0.05 * SR && t0 + i < x.length; i++) {
+      const env = (down ? 0.8 : 0.25) * Math.exp(-i / (0.01 * SR));
+      x[t0 + i] = env * Math.sin((2 * Math.PI * (down ? 800 : 1600) * i) / SR);
+    }
+  }
+  return x;
+}
+
+test('metre: accented 3/4 clicks are triple, accented 2/4 and 4/4 clicks duple', async () => {
+  for (const [beats, want] of [
+    [2, 'duple'],
+    [3, 'triple'],
+    [4, 'duple'],
+  ] as const) {
+    const t = tempoOf(await analyse(accentedClicks(100, beats, 30)));
+    assert.ok(Math.abs(t.bpm / 100 - 1) < 0.04, `${beats}: bpm ${t.bpm}`);
+    assert.equal(t.meter?.grouping, want, `${beats}/4: ${JSON.stringify(t.meter)}`);
+    assert.ok(t.meter.confidence >= 0.5);
+  }
 });
 
 test('digital silence: not_run with a reason', async () => {
