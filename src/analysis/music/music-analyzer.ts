@@ -7,7 +7,12 @@
  * Streaming and bounded: per 10 ms frame it keeps the onset strength (float32) and a broadband
  * byte; per 30 ms the f0 (float32) and periodicity byte; per 100 ms the short-term power; per
  * second the spectral-shape sums and a 120-bin pitch-class + 100-bin tuning histogram. About 2 kB
- * per second of audio (≈ 7 MB per hour); no samples are kept.
+ * per second of audio (≈ 7 MB per hour). The key engine (basic-pitch) keeps at most 48 excerpts of
+ * 1.99 s (≤ 6 MB) whatever the length; no other samples are kept.
+ *
+ * Tempo, key and tuning are stated only when the segmentation found music (`music_detected`);
+ * otherwise each is `{status: 'not_applicable', reason}` while the low-level descriptors (voice,
+ * polyphony, percussiveness, spectral shape) are still measured for the heritage classifier.
  */
 import type { Analyzer, AnalyzerContext, FinishContext, SectionBase } from '../analyzer.js';
 import { SonoError } from '../../errors.js';
