@@ -240,7 +240,7 @@ async function evaluateKey(corpus: string): Promise<string> {
     facts.push([
       rel,
       `${want} (${source})`,
-      learned ? `${learned.label} (${learned.correlation}; ${learned.engine})` : '—',
+      learned ? `${learned.label} (${learned.correlation})` : '—',
       learned?.runner_up.label ?? '—',
       verdict(learned),
       dsp ? `${dsp.label} (${dsp.correlation})` : '—',
@@ -262,7 +262,7 @@ async function evaluateKey(corpus: string): Promise<string> {
     [
       'corpus file',
       'known key (source)',
-      'basic-pitch + Krumhansl (correlation)',
+      'basic-pitch note profile + DSP chroma, Krumhansl (correlation)',
       'runner-up',
       'verdict',
       'DSP chroma + Temperley (fallback)',
@@ -270,7 +270,7 @@ async function evaluateKey(corpus: string): Promise<string> {
     ],
     facts,
   );
-  const factSummary = `Corpus files through the pipeline (processing type \`music\`); the DSP column runs the fallback over the same segmentation regions. Corpus facts right: basic-pitch engine ${pct(factTally.learned, factTally.n)}, DSP fallback ${pct(factTally.dsp, factTally.n)}. Targets: trumpet F major, BWV 1002 B minor, BWV 1003 mov. 4 A minor. The profile for the basic-pitch engine (Krumhansl rather than Temperley) was chosen on these same files, so this table is not a held-out measure.`;
+  const factSummary = `Corpus files through the pipeline (processing type \`music\`); the DSP column runs the fallback over the same segmentation regions. Corpus facts right: basic-pitch engine ${pct(factTally.learned, factTally.n)}, DSP fallback ${pct(factTally.dsp, factTally.n)}. Targets: trumpet F major, BWV 1002 B minor, BWV 1003 mov. 4 A minor. The Krumhansl profile and the equal-weight mean of the basic-pitch profile with the DSP chroma were chosen on these same files and the generated fixtures (docs/MUSIC.md), so this table is not a held-out measure.`;
   const text = `${summary}\n\n${misses.length ? `Misses: ${misses.join('; ')}\n\n` : ''}${factSummary}\n\n${factTable}`;
   console.log(text);
   return `### Key\n\n${text}`;

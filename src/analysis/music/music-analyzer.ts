@@ -131,7 +131,10 @@ export interface KeyEstimate {
     readonly correlation: number;
   };
   readonly profile: string;
-  /** How the pitch-class profile was measured (`onnx-basic-pitch` or `dsp-spectral-peaks`). */
+  /**
+   * How the pitch-class profile was measured: `onnx-basic-pitch+dsp-spectral-peaks` (the model's
+   * note profile averaged with the spectral-peak chroma) or `dsp-spectral-peaks` alone.
+   */
   readonly engine: string;
   readonly model: ModelProvenance | null;
   /** Seconds of music the engine ran on (the model runs on a subsample). */
@@ -426,8 +429,14 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
       chromaMean = Array.from(chroma, r3);
       // The model's note posteriors when it heard notes in the music regions, else this chroma.
       const learned = selection.musicDetected ? await this.pitchEngine?.profileOver(regions) : null;
+      // With the model: the mean of its note profile and the spectral-peak chroma (both max 1),
+      // two independent measurements of the same pitch classes; Krumhansl profiles. Without it:
+      // the chroma alone with the Temperley profiles (docs/MUSIC.md, measured choices).
       const profile = learned ? 'krumhansl' : 'temperley';
-      const ranked = rankKeys(learned ? learned.profile : chroma, profile);
+      const pcProfile = learned
+        ? learned.profile.map((v, i) => 0.5 * v + 0.5 * chroma[i]!)
+        : chroma;
+      const ranked = rankKeys(pcProfile, profile);
       const best = ranked[0]!;
       const second = ranked[1]!;
       key = {
@@ -443,7 +452,7 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
           correlation: r3(second.correlation),
         },
         profile,
-        engine: learned ? this.pitchEngine!.name : DSP_CHROMA_ENGINE,
+        engine: learned ? `${this.pitchEngine!.name}+${DSP_CHROMA_ENGINE}` : DSP_CHROMA_ENGINE,
         model: learned ? this.pitchEngine!.model : null,
         analysed_sec: r2(learned ? learned.analysedSec : analysedSec),
       };

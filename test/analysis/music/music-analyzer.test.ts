@@ -146,7 +146,7 @@ test('key: the report names the engine; basic-pitch and the DSP chroma agree on 
   const x = progression(7, true, SR, 1);
   const learned = await analyse(x);
   const k = keyOf(learned);
-  assert.equal(k.engine, 'onnx-basic-pitch');
+  assert.equal(k.engine, 'onnx-basic-pitch+dsp-spectral-peaks');
   assert.equal(k.model?.id, 'basic-pitch-icassp-2022');
   assert.equal(k.label, 'G minor');
   assert.ok(k.runner_up.label !== k.label);
