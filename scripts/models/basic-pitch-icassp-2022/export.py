@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+import soxr
 from ai_edge_litert.interpreter import Interpreter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -108,6 +109,22 @@ def main() -> None:
     out = repo / "test" / "fixtures" / "models" / f"{MODEL_ID}.parity.json"
     out.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
     print("wrote", dst, out)
+
+    # The model's input path in basic-pitch: librosa.load(sr=22050), i.e. soxr "HQ" resampling.
+    # Sonoteca resamples its 16 kHz analysis stream with src/dsp/resample.ts; this fixture holds
+    # soxr's output for the parity signal at 16 kHz so the TypeScript test can compare the two.
+    x16 = parity_signal(16000, 16000)
+    y = soxr.resample(x16.astype(np.float64), 16000, SR, quality="HQ").astype(np.float32)
+    rs = {
+        "source": f"soxr {soxr.__version__} resample(parity_signal(16000, 16000), 16000, {SR}, quality='HQ')"
+                  " (librosa.load's default res_type soxr_hq, as basic-pitch's own input path)",
+        "from_hz": 16000,
+        "to_hz": SR,
+        "output": rounded(y, 6),
+    }
+    out_rs = repo / "test" / "fixtures" / "dsp" / "resample-16k-22k.json"
+    out_rs.write_text(json.dumps(rs, separators=(",", ":")) + "\n")
+    print("wrote", out_rs)
 
 
 if __name__ == "__main__":
