@@ -65,8 +65,7 @@ export const CHROMA_FRAMER: FramerConfig = Object.freeze({
 /** Tempo, key and tuning of a file where the segmentation found no music. */
 const NO_MUSIC: NotApplicable = Object.freeze({
   status: 'not_applicable',
-  reason:
-    'the segmentation found under 2 s of music, singing or speech over music: no tempo, key or tuning is stated',
+  reason: 'the segmentation found under 2 s of music or singing: no tempo, key or tuning is stated',
 });
 
 /**

@@ -142,6 +142,26 @@ test('speech-only segmentation: descriptors over the whole file, flagged music_d
   assert.equal(typeof s.percussiveness, 'number');
 });
 
+test('speech_over_music alone is not music: descriptors not applicable; with music it is analysed', async () => {
+  const x = clickTrack(100, 12, SR);
+  const som = { label: 'speech_over_music', start: 0, end: 12, confidence: 0.9 };
+  const alone = await analyse(x, { segmentation: { status: 'ok', segments: [som] } });
+  assert.equal(alone.music_detected, false);
+  assert.equal((alone.key as { status?: string }).status, 'not_applicable');
+  const withMusic = await analyse(x, {
+    segmentation: {
+      status: 'ok',
+      segments: [
+        { ...som, end: 9 },
+        { label: 'music', start: 9, end: 12, confidence: 0.9 },
+      ],
+    },
+  });
+  assert.equal(withMusic.music_detected, true);
+  assert.deepEqual(withMusic.analysed_regions, [{ start: 0, end: 12 }]);
+  assert.ok(Math.abs(tempoOf(withMusic).bpm / 100 - 1) < 0.04);
+});
+
 test('key: the report names the engine; basic-pitch and the DSP chroma agree on a progression', async () => {
   const x = progression(7, true, SR, 1);
   const learned = await analyse(x);
