@@ -157,6 +157,11 @@ export interface TempoEstimate {
   /** Weighted tempogram score of the half and double tempo relative to the chosen one. */
   readonly halfTempoRatio: number;
   readonly doubleTempoRatio: number;
+  /**
+   * Normalised autocorrelation of the envelope at 2, 3 and 4 beat periods (±1 frame, max, ≥ 0; NaN
+   * where the lag is beyond the searched range): the accent pattern that tells duple from triple.
+   */
+  readonly beatMultiples: readonly [number, number, number];
 }
 
 /**
@@ -241,7 +246,13 @@ export function estimateTempo(
     if (best < 0 || score[lag]! > score[best]!) best = lag;
   }
   if (best < 0 || !(score[best]! > 0))
-    return { bpm: 0, confidence: 0, halfTempoRatio: 0, doubleTempoRatio: 0 };
+    return {
+      bpm: 0,
+      confidence: 0,
+      halfTempoRatio: 0,
+      doubleTempoRatio: 0,
+      beatMultiples: [0, 0, 0],
+    };
   // Metrical level: when the pulse at half the period is (almost) as strong as the chosen one and
   // still a plausible beat rate, every subdivision is equally accented and the faster pulse is the
   // beat (a plain 180 BPM click would otherwise be heard at 90 because of the prior).
@@ -272,11 +283,17 @@ export function estimateTempo(
     return i >= minLag && i <= maxLagWanted ? score[i]! : 0;
   };
   const s0 = score[best]!;
+  const multiple = (k: number): number => {
+    const i = Math.round(k * lag);
+    if (i + 1 >= raw.length || accW[i + 1]! === 0) return NaN;
+    return Math.max(0, raw[i - 1]!, raw[i]!, raw[i + 1]!);
+  };
   return {
     bpm: (60 * fps) / lag,
     confidence: Math.max(0, Math.min(1, raw[best]!)),
     halfTempoRatio: at(lag * 2) / s0,
     doubleTempoRatio: at(lag / 2) / s0,
+    beatMultiples: [multiple(2), multiple(3), multiple(4)],
   };
 }
 

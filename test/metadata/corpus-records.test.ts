@@ -48,9 +48,24 @@ test('corpus: speaker statistics only where there is speech', (t) => {
   assert.deepEqual(violations(speakerRule), []);
 });
 
-test('corpus: music descriptors only where there is music', { todo: 'issue 9' }, (t) => {
+test('corpus: music descriptors only where there is music', (t) => {
   if (!corpusOrSkip(t) || !analysed) return;
   assert.deepEqual(violations(musicRule), []);
+});
+
+test('corpus: a plain reading (speech/) gets no tempo, key or tuning', (t) => {
+  if (!corpusOrSkip(t) || !analysed) return;
+  const readings = reports.filter(({ file }) => file.startsWith('speech/'));
+  assert.ok(readings.length >= 3);
+  const stated = readings.flatMap(({ file, report }) => {
+    const mu = (report.results as unknown as Record<string, Record<string, unknown>>)[
+      'music_analysis'
+    ];
+    return ['tempo', 'key', 'tuning']
+      .filter((k) => (mu?.[k] as { status?: string } | null)?.status !== 'not_applicable')
+      .map((k) => `${file}: music_analysis.${k} = ${JSON.stringify(mu?.[k]).slice(0, 80)}`);
+  });
+  assert.deepEqual(stated, []);
 });
 
 test('corpus: every record states only what the evidence supports, each value with provenance', (t) => {

@@ -8,7 +8,15 @@ export {
   MUSIC_ANALYZER_NAME,
   MUSIC_ANALYZER_VERSION,
 } from './music-analyzer.js';
-export type { MusicAnalysisSection, KeyEstimate } from './music-analyzer.js';
+export { applicable, DSP_CHROMA_ENGINE } from './music-analyzer.js';
+export type {
+  MusicAnalysisSection,
+  KeyEstimate,
+  NotApplicable,
+  TempoSection,
+  TempoAlternative,
+  MusicAnalyzerOptions,
+} from './music-analyzer.js';
 export {
   selectMusicRegions,
   MUSIC_LABELS,

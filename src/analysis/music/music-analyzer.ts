@@ -7,7 +7,12 @@
  * Streaming and bounded: per 10 ms frame it keeps the onset strength (float32) and a broadband
  * byte; per 30 ms the f0 (float32) and periodicity byte; per 100 ms the short-term power; per
  * second the spectral-shape sums and a 120-bin pitch-class + 100-bin tuning histogram. About 2 kB
- * per second of audio (≈ 7 MB per hour); no samples are kept.
+ * per second of audio (≈ 7 MB per hour). The key engine (basic-pitch) keeps at most 48 excerpts of
+ * 1.99 s (≤ 6 MB) whatever the length; no other samples are kept.
+ *
+ * Tempo, key and tuning are stated only when the segmentation found music (`music_detected`);
+ * otherwise each is `{status: 'not_applicable', reason}` while the low-level descriptors (voice,
+ * polyphony, percussiveness, spectral shape) are still measured for the heritage classifier.
  */
 import type { Analyzer, AnalyzerContext, FinishContext, SectionBase } from '../analyzer.js';
 import { SonoError } from '../../errors.js';
@@ -36,9 +41,12 @@ import { spectralShapeOf } from './frame-shape.js';
 import { GrowableFloat32, GrowableUint8 } from './growable.js';
 import { selectMusicRegions, type TimeRegion } from './regions.js';
 import { analyseVoice, type VoiceDescriptors } from './voice.js';
+import type { PitchClassEngine } from './engines/pitch-class-engine.js';
+import { OnnxBasicPitchEngine } from './engines/onnx-basic-pitch-engine.js';
+import type { ModelProvenance } from '../../models/registry.js';
 
 export const MUSIC_ANALYZER_NAME = 'sonoteca-music';
-export const MUSIC_ANALYZER_VERSION = '1.0.0';
+export const MUSIC_ANALYZER_VERSION = '2.0.0';
 
 /**
  * Long frames for chroma and tuning: 256 ms Hann windows without overlap (hop = window) and no
@@ -54,6 +62,18 @@ export const CHROMA_FRAMER: FramerConfig = Object.freeze({
   nMfcc: 20,
 });
 
+/** Tempo, key and tuning of a file where the segmentation found no music. */
+const NO_MUSIC: NotApplicable = Object.freeze({
+  status: 'not_applicable',
+  reason: 'the segmentation found under 2 s of music or singing: no tempo, key or tuning is stated',
+});
+
+/**
+ * Least contrast between the envelope's autocorrelation at 3 beats and at 2 / 4 beats for a metre
+ * to be stated (accented generated 2/4, 3/4 and 4/4 clicks give 0.65–0.74; unaccented clicks < 0.2).
+ */
+const MIN_METER_CONTRAST = 0.25;
+
 /** Beats listed in the report at most (the count is always complete). */
 export const MAX_LISTED_BEATS = 2000;
 /** Compression of mel power for the onset envelope (see compressMelPower). */
@@ -62,6 +82,40 @@ const ONSET_GAMMA = 1;
 const SILENCE_RMS = 1e-3;
 /** Pitch is estimated on every 3rd default frame (33 per second), enough for vibrato up to 10 Hz. */
 const PITCH_DECIMATION = 3;
+
+/**
+ * What tempo, key and tuning say when the segmentation found no music: the descriptor does not
+ * apply (a reading has no key), stated rather than left out.
+ */
+export interface NotApplicable {
+  readonly status: 'not_applicable';
+  readonly reason: string;
+}
+
+/** Engine name of the model-free key path (spectral-peak chroma, `dsp/chroma.ts`). */
+export const DSP_CHROMA_ENGINE = 'dsp-spectral-peaks';
+
+export interface TempoAlternative {
+  readonly bpm: number;
+  /** Tempogram score (autocorrelation × tempo prior) relative to the chosen tempo. */
+  readonly relative_score: number;
+}
+
+export interface TempoSection {
+  readonly bpm: number;
+  readonly confidence: number;
+  /** Half and double tempo (within 30–300 BPM), the usual octave confusions. */
+  readonly alternatives: readonly TempoAlternative[];
+  readonly meter: {
+    readonly grouping: 'duple' | 'triple';
+    /** Contrast of the envelope's autocorrelation at 3 vs 2 and 4 beats, in [0, 1]. */
+    readonly confidence: number;
+  } | null;
+  readonly beat_count: number;
+  readonly beats: readonly number[];
+  readonly beats_truncated: boolean;
+  readonly engine: string;
+}
 
 export interface KeyEstimate {
   readonly key: string;
@@ -76,6 +130,14 @@ export interface KeyEstimate {
     readonly correlation: number;
   };
   readonly profile: string;
+  /**
+   * How the pitch-class profile was measured: `onnx-basic-pitch+dsp-spectral-peaks` (the model's
+   * note profile averaged with the spectral-peak chroma) or `dsp-spectral-peaks` alone.
+   */
+  readonly engine: string;
+  readonly model: ModelProvenance | null;
+  /** Seconds of music the engine ran on (the model runs on a subsample). */
+  readonly analysed_sec: number;
 }
 
 export interface MusicAnalysisSection extends SectionBase {
@@ -83,15 +145,10 @@ export interface MusicAnalysisSection extends SectionBase {
   readonly regions_source?: 'segmentation' | 'whole_file';
   readonly analysed_regions?: readonly TimeRegion[];
   readonly analysed_sec?: number;
-  readonly tempo?: {
-    readonly bpm: number;
-    readonly confidence: number;
-    readonly beat_count: number;
-    readonly beats: readonly number[];
-    readonly beats_truncated: boolean;
-  } | null;
-  readonly key?: KeyEstimate | null;
-  readonly tuning?: { readonly a4_hz: number; readonly deviation_cents: number } | null;
+  readonly tempo?: TempoSection | NotApplicable | null;
+  readonly key?: KeyEstimate | NotApplicable | null;
+  readonly tuning?:
+    { readonly a4_hz: number; readonly deviation_cents: number } | NotApplicable | null;
   readonly onset_rate_per_sec?: number;
   readonly chroma_mean?: readonly number[] | null;
   readonly spectral?: {
@@ -105,6 +162,19 @@ export interface MusicAnalysisSection extends SectionBase {
   readonly percussiveness?: number;
   readonly polyphony_estimate?: number | null;
   readonly monophonic_ratio?: number | null;
+}
+
+/** The descriptor when it applies (neither null nor `not_applicable`). */
+export function applicable<T extends object>(v: T | NotApplicable | null | undefined): T | null {
+  return v && !('status' in v && v.status === 'not_applicable') ? (v as T) : null;
+}
+
+export interface MusicAnalyzerOptions {
+  /**
+   * Key engine; null keeps the spectral-peak chroma. @defaultValue basic-pitch when its model is
+   * present
+   */
+  readonly pitchEngine?: PitchClassEngine | null;
 }
 
 const r2 = (v: number): number => Math.round(v * 100) / 100;
@@ -146,6 +216,17 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
   private readonly pcScratch = new Float64Array(PC_BINS);
   private readonly tuneScratch = new Float64Array(TUNING_BINS);
 
+  private readonly pitchEngine: PitchClassEngine | null;
+
+  constructor(opts: MusicAnalyzerOptions = {}) {
+    this.pitchEngine =
+      opts.pitchEngine !== undefined
+        ? opts.pitchEngine
+        : OnnxBasicPitchEngine.available()
+          ? new OnnxBasicPitchEngine()
+          : null;
+  }
+
   start(ctx: AnalyzerContext): void {
     if (ctx.analysisRateHz !== 16000) {
       throw new SonoError('SONO_ERR_INVALID_PARAMETER', {
@@ -153,6 +234,10 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
         detail: `${ctx.analysisRateHz} Hz; the music analyzer needs the 16000 Hz analysis stream`,
       });
     }
+  }
+
+  onSamples(block: Float32Array, startSample: number): void {
+    this.pitchEngine?.onSamples(block, startSample);
   }
 
   onFrame(frame: Frame): void {
@@ -230,7 +315,7 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
       if (this.tuneScratch[i]! > 0) h.addAt(base + PC_BINS + i, this.tuneScratch[i]!);
   }
 
-  finish(ctx: FinishContext): MusicAnalysisSection {
+  async finish(ctx: FinishContext): Promise<MusicAnalysisSection> {
     const analyzer = { name: this.name, version: this.version };
     const selection = selectMusicRegions(ctx.sections['segmentation'], ctx.durationSec);
     const regions = selection.regions.filter((r) => r.end - r.start > 0);
@@ -264,7 +349,7 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
       envSegs.map((e) => e.seg),
       { frameRateHz: this.fps },
     );
-    let tempo: MusicAnalysisSection['tempo'] = null;
+    let tempo: TempoSection | null = null;
     if (tempoEst && tempoEst.bpm > 0) {
       const beats: number[] = [];
       let count = 0;
@@ -281,9 +366,31 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
             );
         }
       }
+      const alternatives: TempoAlternative[] = [];
+      for (const [k, rel] of [
+        [0.5, tempoEst.halfTempoRatio],
+        [2, tempoEst.doubleTempoRatio],
+      ] as const) {
+        const bpm = tempoEst.bpm * k;
+        if (bpm >= 30 && bpm <= 300) alternatives.push({ bpm: r2(bpm), relative_score: r3(rel) });
+      }
+      const [m2, m3, m4] = tempoEst.beatMultiples;
+      const duple = Math.max(m2, m4);
+      const contrast = Math.abs(m3 - duple) / Math.max(m3, duple);
+      // Undetermined (null) when a multiple is out of range or the accents do not differ enough.
+      const meter =
+        Number.isFinite(contrast) && contrast >= MIN_METER_CONTRAST
+          ? {
+              grouping: m3 > duple ? ('triple' as const) : ('duple' as const),
+              confidence: r3(contrast),
+            }
+          : null;
       tempo = {
         bpm: r2(tempoEst.bpm),
         confidence: r3(tempoEst.confidence),
+        alternatives,
+        meter,
+        engine: 'dsp-onset-autocorrelation',
         beat_count: count,
         beats,
         beats_truncated: count > beats.length,
@@ -319,7 +426,16 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
     if (dev !== null) {
       const chroma = foldChroma(pc, dev);
       chromaMean = Array.from(chroma, r3);
-      const ranked = rankKeys(chroma, 'temperley');
+      // The model's note posteriors when it heard notes in the music regions, else this chroma.
+      const learned = selection.musicDetected ? await this.pitchEngine?.profileOver(regions) : null;
+      // With the model: the mean of its note profile and the spectral-peak chroma (both max 1),
+      // two independent measurements of the same pitch classes; Krumhansl profiles. Without it:
+      // the chroma alone with the Temperley profiles (docs/MUSIC.md, measured choices).
+      const profile = learned ? 'krumhansl' : 'temperley';
+      const pcProfile = learned
+        ? learned.profile.map((v, i) => 0.5 * v + 0.5 * chroma[i]!)
+        : chroma;
+      const ranked = rankKeys(pcProfile, profile);
       const best = ranked[0]!;
       const second = ranked[1]!;
       key = {
@@ -334,7 +450,10 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
           label: `${second.key} ${second.mode}`,
           correlation: r3(second.correlation),
         },
-        profile: 'temperley',
+        profile,
+        engine: learned ? `${this.pitchEngine!.name}+${DSP_CHROMA_ENGINE}` : DSP_CHROMA_ENGINE,
+        model: learned ? this.pitchEngine!.model : null,
+        analysed_sec: r2(learned ? learned.analysedSec : analysedSec),
       };
     }
 
@@ -394,9 +513,9 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
       regions_source: selection.source,
       analysed_regions: regions.map((r) => ({ start: r3(r.start), end: r3(r.end) })),
       analysed_sec: r3(analysedSec),
-      tempo,
-      key,
-      tuning,
+      ...(selection.musicDetected
+        ? { tempo, key, tuning }
+        : { tempo: NO_MUSIC, key: NO_MUSIC, tuning: NO_MUSIC }),
       onset_rate_per_sec: r3(onsetCount / analysedSec),
       chroma_mean: chromaMean,
       spectral,

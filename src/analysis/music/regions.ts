@@ -2,6 +2,11 @@
  * Which parts of a file the music descriptors describe: the segmentation's music-bearing segments
  * (`music`, `singing`, `speech_over_music`) when a segmentation section exists, the whole file
  * otherwise. Also used by the instrumentation analyzer.
+ *
+ * Whether there is music at all is decided by the `music` and `singing` segments only (≥ 2 s in
+ * total), the same labels the record's "contains music" statement uses (docs/METADATA.md):
+ * `speech_over_music` alone is the label most often raised by reverberation, crowd noise or tape
+ * hiss under plain speech, so it does not make a reading "music" (no key, no tempo for it).
  */
 
 export interface TimeRegion {
@@ -20,7 +25,10 @@ export interface RegionSelection {
 /** Segment labels that carry music. */
 export const MUSIC_LABELS: ReadonlySet<string> = new Set(['music', 'singing', 'speech_over_music']);
 
-/** Minimum total music (s) for `musicDetected`. */
+/** Segment labels whose total decides `musicDetected`. */
+export const MUSIC_DETECTION_LABELS: ReadonlySet<string> = new Set(['music', 'singing']);
+
+/** Minimum total `music` + `singing` (s) for `musicDetected`. */
 export const MIN_MUSIC_SEC = 2;
 
 interface SegmentLike {
@@ -48,10 +56,13 @@ export function selectMusicRegions(
   const seg = segmentation as { status?: unknown; segments?: unknown } | undefined;
   if (!seg || seg.status !== 'ok' || !Array.isArray(seg.segments)) return whole;
   const picked: { start: number; end: number }[] = [];
+  let detectedSec = 0;
   for (const s of seg.segments as SegmentLike[]) {
     if (typeof s.label !== 'string' || !MUSIC_LABELS.has(s.label)) continue;
     if (typeof s.start !== 'number' || typeof s.end !== 'number' || !(s.end > s.start)) continue;
-    picked.push({ start: Math.max(0, s.start), end: Math.min(durationSec, s.end) });
+    const r = { start: Math.max(0, s.start), end: Math.min(durationSec, s.end) };
+    picked.push(r);
+    if (MUSIC_DETECTION_LABELS.has(s.label)) detectedSec += Math.max(0, r.end - r.start);
   }
   picked.sort((a, b) => a.start - b.start);
   const merged: { start: number; end: number }[] = [];
@@ -60,8 +71,7 @@ export function selectMusicRegions(
     if (last && r.start - last.end < mergeGapSec) last.end = Math.max(last.end, r.end);
     else merged.push({ ...r });
   }
-  const total = merged.reduce((s, r) => s + (r.end - r.start), 0);
-  if (total < MIN_MUSIC_SEC) {
+  if (detectedSec < MIN_MUSIC_SEC) {
     // No (usable) music: describe the whole file anyway, flagged, because the heritage classifier
     // still reads vibrato, pitch range and spectral shape of speech and chant.
     return { regions: whole.regions, musicDetected: false, source: 'segmentation' };

@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { MusicAnalyzer, type MusicAnalysisSection } from '../../../src/analysis/music/index.js';
+import {
+  MusicAnalyzer,
+  applicable,
+  type MusicAnalysisSection,
+} from '../../../src/analysis/music/index.js';
 import { runAnalyzersOffline } from '../../../src/analysis/music/offline.js';
 import { startDecode } from '../../../src/audio/decode.js';
 import { clickTrack, concat, silence, tone } from '../../helpers/fixtures.js';
@@ -9,6 +13,16 @@ import { corpusOrSkip } from '../../helpers/corpus.js';
 import { drumPattern, progression, vibratoTone } from './music-fixtures.js';
 
 const SR = 16000;
+
+/** The descriptor, asserted to apply (neither null nor not_applicable). */
+function must<T extends object>(v: Parameters<typeof applicable<T>>[0], what: string): T {
+  const a = applicable<T>(v);
+  assert.ok(a, `${what} should be given: ${JSON.stringify(v)}`);
+  return a;
+}
+const tempoOf = (s: MusicAnalysisSection) => must(s.tempo, 'tempo');
+const keyOf = (s: MusicAnalysisSection) => must(s.key, 'key');
+const tuningOf = (s: MusicAnalysisSection) => must(s.tuning, 'tuning');
 
 async function analyse(
   x: Float32Array | AsyncIterable<Float32Array>,
@@ -23,8 +37,8 @@ test('click track: tempo within 4 %, beats listed and counted, percussive onsets
   assert.equal(s.status, 'ok');
   assert.equal(s.music_detected, true);
   assert.equal(s.regions_source, 'whole_file');
-  assert.ok(s.tempo && Math.abs(s.tempo.bpm / 120 - 1) < 0.04, `bpm ${s.tempo?.bpm}`);
-  assert.ok(s.tempo.beat_count >= 25 && s.tempo.beats.length === s.tempo.beat_count);
+  assert.ok(tempoOf(s) && Math.abs(tempoOf(s).bpm / 120 - 1) < 0.04, `bpm ${tempoOf(s).bpm}`);
+  assert.ok(tempoOf(s).beat_count >= 25 && tempoOf(s).beats.length === tempoOf(s).beat_count);
   // 2 onsets per second (the first click at t = 0 is not an onset of the flux envelope).
   assert.ok(Math.abs(s.onset_rate_per_sec! - 2) < 0.15, `onset rate ${s.onset_rate_per_sec}`);
 });
@@ -34,7 +48,7 @@ test('drum pattern: the beat is the kick/snare quarter, not the off-beat hi-hats
   // drum rows of the evaluation.)
   for (const bpm of [100, 128]) {
     const s = await analyse(drumPattern(bpm, 16, SR));
-    assert.ok(s.tempo && Math.abs(s.tempo.bpm / bpm - 1) < 0.04, `${bpm}: ${s.tempo?.bpm}`);
+    assert.ok(tempoOf(s) && Math.abs(tempoOf(s).bpm / bpm - 1) < 0.04, `${bpm}: ${tempoOf(s).bpm}`);
     assert.ok(s.percussiveness! > 0.3, `percussiveness ${s.percussiveness}`);
   }
 });
@@ -43,13 +57,13 @@ test('key, tuning and chroma of a G minor progression played 20 cents sharp', as
   const a4 = 440 * 2 ** (20 / 1200);
   const x = concat(progression(7, true, SR, 1, a4), progression(7, true, SR, 1, a4));
   const s = await analyse(x);
-  assert.equal(s.key?.label, 'G minor');
-  assert.ok(s.key.runner_up.label !== 'G minor');
+  assert.equal(keyOf(s).label, 'G minor');
+  assert.ok(keyOf(s).runner_up.label !== 'G minor');
   assert.ok(
-    s.tuning && Math.abs(s.tuning.deviation_cents - 20) <= 2,
-    `${s.tuning?.deviation_cents}`,
+    tuningOf(s) && Math.abs(tuningOf(s).deviation_cents - 20) <= 2,
+    `${tuningOf(s).deviation_cents}`,
   );
-  assert.ok(Math.abs(s.tuning.a4_hz - a4) < 0.6);
+  assert.ok(Math.abs(tuningOf(s).a4_hz - a4) < 0.6);
   // G and D (in every chord but iv) dominate; the minor third B♭ outweighs the major third B.
   const c = s.chroma_mean!;
   assert.ok(c[7]! > 0.8 && c[2]! > 0.5, `chroma ${c.join(',')}`);
@@ -104,8 +118,8 @@ test('music regions of the segmentation restrict the analysis', async () => {
   const s = await analyse(x, { segmentation });
   assert.equal(s.regions_source, 'segmentation');
   assert.deepEqual(s.analysed_regions, [{ start: 10, end: 20 }]);
-  assert.ok(s.tempo && Math.abs(s.tempo.bpm / 90 - 1) < 0.04, `bpm ${s.tempo?.bpm}`);
-  assert.ok(s.tempo.beats.every((b) => b >= 10));
+  assert.ok(tempoOf(s) && Math.abs(tempoOf(s).bpm / 90 - 1) < 0.04, `bpm ${tempoOf(s).bpm}`);
+  assert.ok(tempoOf(s).beats.every((b) => b >= 10));
 });
 
 test('speech-only segmentation: descriptors over the whole file, flagged music_detected=false', async () => {
@@ -117,6 +131,91 @@ test('speech-only segmentation: descriptors over the whole file, flagged music_d
   assert.equal(s.status, 'ok');
   assert.equal(s.music_detected, false);
   assert.deepEqual(s.analysed_regions, [{ start: 0, end: 4 }]);
+  // No music: tempo, key and tuning are explicitly not applicable (a reading has no key) ...
+  for (const k of ['tempo', 'key', 'tuning'] as const) {
+    assert.equal((s[k] as { status?: string }).status, 'not_applicable', k);
+    assert.match((s[k] as { reason: string }).reason, /under 2 s of music/);
+  }
+  // ... while the low-level descriptors other analyzers read are still measured.
+  assert.ok(s.voice && s.voice.pitch_range_hz, JSON.stringify(s.voice));
+  assert.ok(typeof s.polyphony_estimate === 'number' && s.polyphony_estimate > 0);
+  assert.equal(typeof s.percussiveness, 'number');
+});
+
+test('speech_over_music alone is not music: descriptors not applicable; with music it is analysed', async () => {
+  const x = clickTrack(100, 12, SR);
+  const som = { label: 'speech_over_music', start: 0, end: 12, confidence: 0.9 };
+  const alone = await analyse(x, { segmentation: { status: 'ok', segments: [som] } });
+  assert.equal(alone.music_detected, false);
+  assert.equal((alone.key as { status?: string }).status, 'not_applicable');
+  const withMusic = await analyse(x, {
+    segmentation: {
+      status: 'ok',
+      segments: [
+        { ...som, end: 9 },
+        { label: 'music', start: 9, end: 12, confidence: 0.9 },
+      ],
+    },
+  });
+  assert.equal(withMusic.music_detected, true);
+  assert.deepEqual(withMusic.analysed_regions, [{ start: 0, end: 12 }]);
+  assert.ok(Math.abs(tempoOf(withMusic).bpm / 100 - 1) < 0.04);
+});
+
+test('key: the report names the engine; basic-pitch and the DSP chroma agree on a progression', async () => {
+  const x = progression(7, true, SR, 1);
+  const learned = await analyse(x);
+  const k = keyOf(learned);
+  assert.equal(k.engine, 'onnx-basic-pitch+dsp-spectral-peaks');
+  assert.equal(k.model?.id, 'basic-pitch-icassp-2022');
+  assert.equal(k.label, 'G minor');
+  assert.ok(k.runner_up.label !== k.label);
+  const dsp = (await runAnalyzersOffline([new MusicAnalyzer({ pitchEngine: null })], x, SR))[
+    'music_analysis'
+  ] as MusicAnalysisSection;
+  assert.equal(keyOf(dsp).engine, 'dsp-spectral-peaks');
+  assert.equal(keyOf(dsp).model, null);
+  assert.equal(keyOf(dsp).label, 'G minor');
+});
+
+test('tempo: octave alternatives, a metre and the engine are reported', async () => {
+  const t = tempoOf(await analyse(clickTrack(120, 20, SR)));
+  assert.deepEqual(
+    t.alternatives.map((a) => a.bpm),
+    [60, 240].map((b) => Math.round(t.bpm * (b / 120) * 100) / 100),
+  );
+  for (const a of t.alternatives) assert.ok(a.relative_score >= 0 && a.relative_score <= 1.5);
+  assert.equal(t.engine, 'dsp-onset-autocorrelation');
+  // unaccented clicks have no metre to state
+  assert.equal(t.meter, null);
+});
+
+/** Clicks at `bpm` whose every `beatsPerBar`-th beat is louder and lower. */
+function accentedClicks(bpm: number, beatsPerBar: number, sec: number): Float32Array {
+  const x = new Float32Array(sec * SR);
+  const period = 60 / bpm;
+  for (let k = 0; k * period < sec - 0.1; k++) {
+    const t0 = Math.round(k * period * SR);
+    const down = k % beatsPerBar === 0;
+    for (let i = 0; i < 0.05 * SR && t0 + i < x.length; i++) {
+      const env = (down ? 0.8 : 0.25) * Math.exp(-i / (0.01 * SR));
+      x[t0 + i] = env * Math.sin((2 * Math.PI * (down ? 800 : 1600) * i) / SR);
+    }
+  }
+  return x;
+}
+
+test('metre: accented 3/4 clicks are triple, accented 2/4 and 4/4 clicks duple', async () => {
+  for (const [beats, want] of [
+    [2, 'duple'],
+    [3, 'triple'],
+    [4, 'duple'],
+  ] as const) {
+    const t = tempoOf(await analyse(accentedClicks(100, beats, 30)));
+    assert.ok(Math.abs(t.bpm / 100 - 1) < 0.04, `${beats}: bpm ${t.bpm}`);
+    assert.equal(t.meter?.grouping, want, `${beats}/4: ${JSON.stringify(t.meter)}`);
+    assert.ok(t.meter.confidence >= 0.5);
+  }
 });
 
 test('digital silence: not_run with a reason', async () => {
@@ -131,7 +230,7 @@ test('corpus: solo trumpet is 90 BPM (or an octave); F is its most salient pitch
   const d = startDecode(join(corpus, 'music/sorohan-solo-trumpet-90bpm-F.ogg'));
   const s = await analyse(d.analysis);
   await d.done;
-  const bpm = s.tempo!.bpm;
+  const bpm = tempoOf(s).bpm;
   const ok = [45, 90, 180].some((b) => Math.abs(bpm / b - 1) < 0.04);
   assert.ok(ok, `tempo ${bpm}`);
   // The pack says "key F". The line is bluesy (strong E♭ = ♭7, A♭ = ♭3), i.e. the pitch set of
@@ -139,5 +238,5 @@ test('corpus: solo trumpet is 90 BPM (or an octave); F is its most salient pitch
   // is that F is the most salient pitch class, and that F belongs to the estimated key's scale.
   const c = s.chroma_mean!;
   assert.equal(c.indexOf(Math.max(...c)), 5, `chroma ${c.join(',')}`);
-  assert.ok(['F', 'A#', 'C', 'D', 'D#'].includes(s.key!.key), `key ${s.key!.label}`);
+  assert.ok(['F', 'A#', 'C', 'D', 'D#'].includes(keyOf(s).key), `key ${keyOf(s).label}`);
 });
