@@ -368,12 +368,15 @@ console.log(
   `\n${mainTable.join('\n')}\n\n${stageTable.join('\n')}\n\nTargets:\n${targets.join('\n')}`,
 );
 if (!quick) {
-  // keep the service section that `npm run bench:service` maintains in the same file
+  // Keep the sections other benches maintain in the same file, between their own markers
+  // (`npm run bench:service`, the duplicates numbers of `npm run bench:duplicates`).
   const previous = existsSync('docs/BENCHMARKS.md')
     ? readFileSync('docs/BENCHMARKS.md', 'utf8')
     : '';
-  const service = /<!-- service-bench:start -->[\s\S]*<!-- service-bench:end -->/.exec(previous);
-  if (service) md.push('', service[0], '');
+  for (const kept of previous.matchAll(
+    /<!-- ([a-z-]+)-bench:start -->[\s\S]*?<!-- \1-bench:end -->/g,
+  ))
+    md.push('', kept[0], '');
   writeFileSync('docs/BENCHMARKS.md', md.join('\n'));
   console.log('\nwrote docs/BENCHMARKS.md');
 } else console.log('\n(--quick: docs/BENCHMARKS.md not rewritten)');
