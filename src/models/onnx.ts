@@ -100,6 +100,10 @@ export function loadOnnxSession(
         intraOpNumThreads: options.intraOpNumThreads ?? 1,
         interOpNumThreads: options.interOpNumThreads ?? 1,
         executionMode: 'sequential',
+        // No CPU memory arena: it keeps every model's peak working set for the process's life
+        // (five models: ~110 MB more peak RSS on 1 h of audio, measured), for no speed we could
+        // measure at batch sizes this small.
+        enableCpuMemArena: false,
         graphOptimizationLevel: 'all',
         // 3 = errors only: some shipped models carry unused initializers ORT warns about.
         logSeverityLevel: 3,
