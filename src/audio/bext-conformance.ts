@@ -22,14 +22,10 @@
  * finding is `warn`: the audio is intact, its description is not trustworthy as written.
  */
 
-/** One conformance finding, in the shape of a QC profile check. */
-export interface BextCheck {
-  readonly id: string;
-  readonly metric: string;
-  readonly value: boolean;
-  readonly status: 'pass' | 'warn' | 'fail';
-  readonly message: string;
-}
+import type { FileCheck } from './types.js';
+
+/** One conformance finding: a file-level QC check (`value` true when something was found). */
+export type BextCheck = FileCheck;
 
 /** What the checks compare the chunk against. */
 export interface BextContext {

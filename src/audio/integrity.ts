@@ -4,7 +4,9 @@
  * The probe's header checks and the decode's outcome are combined here; the findings go into
  * `technical_metadata` (always) and into the QC profile's checks (when QC ran).
  */
-import type { ContentIdentity, DecodeResult, ProbeResult } from './types.js';
+import type { ContentIdentity, DecodeResult, FileCheck, ProbeResult } from './types.js';
+
+export type { FileCheck } from './types.js';
 
 export interface IntegrityFinding {
   /** `intact`, `truncated` (audio missing at the end) or `damaged` (errors inside the stream). */
@@ -84,15 +86,6 @@ export function assessIntegrity(probe: ProbeResult, decoded: DecodeResult): Inte
     present_bytes: damage?.present_bytes ?? null,
     decode_errors: decodeErrors,
   };
-}
-
-/** A QC profile check as the quality_control section lists it. */
-export interface FileCheck {
-  readonly id: string;
-  readonly metric: string;
-  readonly value: boolean;
-  readonly status: 'pass' | 'warn' | 'fail';
-  readonly message: string;
 }
 
 /** The `extension_mismatch` QC check (warn), or null when name and content agree. */

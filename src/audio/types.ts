@@ -2,7 +2,14 @@
  * Types shared by the audio layer (decode, probe, fixity) and everything above it.
  */
 
-import type { BextCheck } from './bext-conformance.js';
+/** A QC profile check as the quality_control section lists it. */
+export interface FileCheck {
+  readonly id: string;
+  readonly metric: string;
+  readonly value: boolean;
+  readonly status: 'pass' | 'warn' | 'fail';
+  readonly message: string;
+}
 
 /** Technical description of a file, from probing (no decoding). Field names follow CONTRACT.md. */
 export interface AudioInfo {
@@ -162,7 +169,7 @@ export interface ProbeResult {
   /** Which reader produced the stream parameters: music-metadata / the RIFF walker, or ffmpeg. */
   readonly header_reader: 'music-metadata' | 'riff' | 'ffmpeg';
   /** BWF only: EBU Tech 3285 / R98 conformance of the bext chunk (see bext-conformance.ts). */
-  readonly bext_checks?: readonly BextCheck[];
+  readonly bext_checks?: readonly FileCheck[];
 }
 
 /** The container identified from the file's bytes against the one its extension names. */

@@ -81,20 +81,30 @@ export async function nameSpeaker(
       detail: `"${n.name}" must be 1–200 characters`,
     });
   }
-  const voices = (await store.voices.listByRecording(n.recordingSha256)).filter(
-    (v) => v.speakerLabel === n.speaker,
-  );
-  if (voices.length === 0) {
-    throw new SonoError('SONO_ERR_NOT_FOUND', {
-      what: 'Speaker with a voice embedding',
-      id: n.speaker,
-    });
-  }
+  const voices = await speakerVoices(store, n.recordingSha256, n.speaker);
   for (const v of voices) {
     await store.voices.setName(v.id, { name, status: 'confirmed', by: n.by });
   }
   for (const model of new Set(voices.map((v) => v.model))) await refreshSuggestions(store, model);
   return recordingVoices(store, n.recordingSha256);
+}
+
+/** The stored voices of one speaker of a recording; SONO_ERR_NOT_FOUND when it has none. */
+async function speakerVoices(
+  store: Store,
+  recordingSha256: string,
+  speaker: string,
+): Promise<readonly StoredVoice[]> {
+  const voices = (await store.voices.listByRecording(recordingSha256)).filter(
+    (v) => v.speakerLabel === speaker,
+  );
+  if (voices.length === 0) {
+    throw new SonoError('SONO_ERR_NOT_FOUND', {
+      what: 'Speaker with a voice embedding',
+      id: speaker,
+    });
+  }
+  return voices;
 }
 
 /**
@@ -106,15 +116,7 @@ export async function rejectSuggestion(
   store: Store,
   n: { readonly recordingSha256: string; readonly speaker: string; readonly by: string | null },
 ): Promise<VoiceView[]> {
-  const voices = (await store.voices.listByRecording(n.recordingSha256)).filter(
-    (v) => v.speakerLabel === n.speaker,
-  );
-  if (voices.length === 0) {
-    throw new SonoError('SONO_ERR_NOT_FOUND', {
-      what: 'Speaker with a voice embedding',
-      id: n.speaker,
-    });
-  }
+  const voices = await speakerVoices(store, n.recordingSha256, n.speaker);
   const suggested = voices.filter((v) => v.nameStatus === 'suggested' && v.name !== null);
   if (suggested.length === 0) {
     throw new SonoError('SONO_ERR_CONFLICT', {

@@ -57,6 +57,16 @@ export interface CorpusRun {
   readonly log: string;
 }
 
+/** Creates `dir` (not recursively: atomic); false when another process already did. */
+function takeLock(dir: string): boolean {
+  try {
+    mkdirSync(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Runs `sonoteca analyze <corpus> --root <corpus> --jobs 2` (comprehensive) once per test run and
  * hands its output folder to every caller. The whole corpus takes minutes on 2 cores, so the test
@@ -73,12 +83,8 @@ export function analysedCorpus(corpus: string): CorpusRun {
   const out = join(root, 'out');
   const doneFile = join(root, 'done.json');
   const files = corpusAudioFiles(corpus);
-  let owner = true;
-  try {
-    mkdirSync(root, { recursive: false });
-  } catch {
-    owner = !shared; // a private folder is always ours
-  }
+  // A private folder is ours; in a shared one the process whose mkdir succeeds analyses.
+  const owner = !shared || takeLock(root);
   if (owner) {
     const r = spawnSync(
       process.execPath,

@@ -94,10 +94,6 @@ function parseIntOption(name: string, min: number, max: number) {
 /** Exit code of an interrupted batch (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130;
 
-function isEmptyExport(text: string): boolean {
-  return text.trim() === '';
-}
-
 /**
  * The report at `<base>.json` when it can stand for this run (`--skip-existing`): a report (not a
  * failure record) of the same bytes (sha256), processing type, profile, report schema and
@@ -242,10 +238,8 @@ export async function runAnalyze(
     if (dc) writeFileAtomic(`${base}.dc.xml`, renderOaiDc(dc));
     for (const ex of applicableExporters(report)) {
       try {
-        const text = ex.render(report);
-        // No empty export files (an RTTM of a recording without speakers has no line to hold).
-        if (isEmptyExport(text)) continue;
-        writeFileAtomic(`${base}${ex.fileSuffix}`, text);
+        // Exporters that would be empty (no speaker turns, no segments) do not apply.
+        writeFileAtomic(`${base}${ex.fileSuffix}`, ex.render(report));
         written.push(rel(`${base}${ex.fileSuffix}`));
       } catch (e) {
         progress.log(`sonoteca: export ${ex.id} of ${rel(file)} failed: ${String(e)}`);

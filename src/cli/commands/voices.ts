@@ -35,6 +35,19 @@ function readReport(path: string): { report: Report; sha256: string } {
   return { report, sha256 };
 }
 
+/** Writes voices as the versioned JSON document (`docs/schema/voices.schema.json`) or as text. */
+function printVoices(
+  format: string,
+  key: 'speakers' | 'voices',
+  views: Parameters<typeof renderVoices>[0],
+): void {
+  process.stdout.write(
+    format === 'json'
+      ? `${JSON.stringify({ schema_version: VOICES_SCHEMA_VERSION, [key]: views }, null, 2)}\n`
+      : renderVoices(views),
+  );
+}
+
 function renderVoices(
   views: readonly (VoiceView & { score?: number; query_speaker?: string })[],
 ): string {
@@ -108,11 +121,7 @@ Example:
           await storeVoices(store, report, sha256);
           return nameSpeaker(store, { recordingSha256: sha256, speaker, name, by: 'cli' });
         });
-        process.stdout.write(
-          opts.format === 'json'
-            ? `${JSON.stringify({ schema_version: VOICES_SCHEMA_VERSION, speakers: views }, null, 2)}\n`
-            : renderVoices(views),
-        );
+        printVoices(opts.format, 'speakers', views);
         process.exitCode = EXIT_OK;
       });
     voices
@@ -126,11 +135,7 @@ Example:
         const views = await withStore((store) =>
           rejectSuggestion(store, { recordingSha256: sha256, speaker, by: 'cli' }),
         );
-        process.stdout.write(
-          opts.format === 'json'
-            ? `${JSON.stringify({ schema_version: VOICES_SCHEMA_VERSION, speakers: views }, null, 2)}\n`
-            : renderVoices(views),
-        );
+        printVoices(opts.format, 'speakers', views);
         process.exitCode = EXIT_OK;
       });
     voices
@@ -165,11 +170,7 @@ Examples:
           }
           return findVoices(store, query);
         });
-        process.stdout.write(
-          opts.format === 'json'
-            ? `${JSON.stringify({ schema_version: VOICES_SCHEMA_VERSION, voices: views }, null, 2)}\n`
-            : renderVoices(views),
-        );
+        printVoices(opts.format, 'voices', views);
         process.exitCode = EXIT_OK;
       });
   },
