@@ -10,7 +10,7 @@
  */
 import { Kysely, sql } from 'kysely';
 import { toSonoError } from '../errors.js';
-import { guardDialect } from './guard.js';
+import { guardDialect, isStaleConnectionError } from './guard.js';
 import { migrateToLatest } from './migrations/index.js';
 import { checkSchemaName, createPostgresDialect } from './postgres/postgres-dialect.js';
 import { createApiKeysRepository } from './repositories/api-keys.js';
@@ -99,16 +99,27 @@ export async function createDatabase(
     migrate,
     async ping(): Promise<ComponentHealth> {
       const t0 = performance.now();
-      try {
-        await sql`select 1`.execute(db);
-        return { ok: true, latencyMs: performance.now() - t0 };
-      } catch (e) {
-        const err = toSonoError(e);
-        return {
-          ok: false,
-          latencyMs: performance.now() - t0,
-          error: { code: err.code, message: err.message },
-        };
+      // A pooled connection the server has just terminated fails once before the pool discards it;
+      // such stale connections (one per pool slot at most) must not make the health probe report
+      // the database down, so that failure alone is retried on the next connection. A database
+      // that cannot be reached (refused, timed out) fails at once, without retries.
+      const tries = frozen.kind === 'postgres' ? (frozen.poolMax ?? 10) + 1 : 1;
+      for (let i = 1; ; i++) {
+        try {
+          await sql`select 1`.execute(db);
+          return { ok: true, latencyMs: performance.now() - t0 };
+        } catch (e) {
+          const err = toSonoError(e);
+          if (i < tries && isStaleConnectionError(e)) {
+            await new Promise((r) => setTimeout(r, 20));
+            continue;
+          }
+          return {
+            ok: false,
+            latencyMs: performance.now() - t0,
+            error: { code: err.code, message: err.message },
+          };
+        }
       }
     },
     close: () => db.destroy(),

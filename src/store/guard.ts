@@ -54,6 +54,21 @@ export function isUnavailableError(e: unknown): boolean {
   return e instanceof Error && MESSAGE_UNAVAILABLE.test(e.message);
 }
 
+/**
+ * True for the failure of a pooled connection the server has closed (terminated backend, socket
+ * ended): the pool discards that client, so the next connection may work. Not true for a
+ * database that cannot be reached at all (refused, timed out, DNS).
+ */
+export function isStaleConnectionError(e: unknown): boolean {
+  const raw = e instanceof SonoError && e.cause !== undefined ? e.cause : e;
+  const code = errorCode(raw);
+  if (code === '57P01' || code === '57P02') return true;
+  return (
+    raw instanceof Error &&
+    /Connection terminated|not queryable|Client was closed/i.test(raw.message)
+  );
+}
+
 function isUniqueViolation(e: unknown): boolean {
   const code = errorCode(e);
   return (
