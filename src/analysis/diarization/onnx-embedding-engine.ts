@@ -7,8 +7,8 @@
  * front ends (80 Kaldi fbank bands, 25 ms windows) need a matching export; see docs/DIARIZATION.md.
  */
 import { existsSync } from 'node:fs';
-import type * as OrtNs from 'onnxruntime-node';
 import { SonoError } from '../../errors.js';
+import { loadOnnxSession, OnnxTensor, type OnnxSession } from '../../models/onnx.js';
 import type { EmbeddingEngine, FeatureWindow } from './embedding-engine.js';
 
 export interface OnnxEmbeddingOptions {
@@ -24,15 +24,11 @@ export interface OnnxEmbeddingOptions {
   readonly minFrames?: number;
 }
 
-type OrtModule = typeof OrtNs;
-type Session = Awaited<ReturnType<OrtModule['InferenceSession']['create']>>;
-
 export class OnnxEmbeddingEngine implements EmbeddingEngine {
   readonly id: string;
   readonly space = 'cosine' as const;
   readonly minFrames: number;
-  private session: Session | undefined;
-  private ort: OrtModule | undefined;
+  private session: OnnxSession | undefined;
 
   constructor(private readonly opts: OnnxEmbeddingOptions) {
     this.id = `onnx:${opts.modelPath.split(/[\\/]/).pop() ?? opts.modelPath}`;
@@ -49,24 +45,13 @@ export class OnnxEmbeddingEngine implements EmbeddingEngine {
         detail: 'file not found (speaker-embedding models are loaded from a local path only)',
       });
     }
-    try {
-      this.ort = await import('onnxruntime-node');
-      this.session = await this.ort.InferenceSession.create(path, {
-        graphOptimizationLevel: 'all',
-        intraOpNumThreads: 1,
-      });
-    } catch (e) {
-      throw new SonoError(
-        'SONO_ERR_MODEL_LOAD',
-        { model: path, detail: e instanceof Error ? e.message : String(e) },
-        { cause: e },
-      );
-    }
+    // The shared session cache of src/models/ (one session per model file and process; it maps
+    // an unusable file to SONO_ERR_MODEL_LOAD).
+    this.session = await loadOnnxSession(path);
   }
 
   async embed(w: FeatureWindow): Promise<Float32Array> {
     await this.load();
-    const ort = this.ort!;
     const session = this.session!;
     const useMel = (this.opts.feature ?? 'melLog') === 'melLog';
     const f = useMel ? w.nMels : w.mfccDim;
@@ -80,7 +65,7 @@ export class OnnxEmbeddingEngine implements EmbeddingEngine {
       }
     }
     const input = this.opts.inputName ?? session.inputNames[0]!;
-    const out = await session.run({ [input]: new ort.Tensor('float32', data, [1, w.nFrames, f]) });
+    const out = await session.run({ [input]: new OnnxTensor('float32', data, [1, w.nFrames, f]) });
     const first = out[session.outputNames[0]!];
     if (!first || !(first.data instanceof Float32Array)) {
       throw new SonoError('SONO_ERR_MODEL_LOAD', {
@@ -91,8 +76,9 @@ export class OnnxEmbeddingEngine implements EmbeddingEngine {
     return Float32Array.from(first.data);
   }
 
-  async dispose(): Promise<void> {
-    await this.session?.release();
+  /** Drops this engine's reference; the session itself is shared and released at worker shutdown. */
+  dispose(): Promise<void> {
     this.session = undefined;
+    return Promise.resolve();
   }
 }
