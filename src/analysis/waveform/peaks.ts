@@ -73,7 +73,12 @@ export class PeakAccumulator {
   }
 }
 
-/** Averages per-frame feature vectors (e.g. log-mel, length `dims`) into at most `maxColumns` columns. */
+/**
+ * Averages per-frame feature vectors (e.g. log-mel, length `dims`) into at most `maxColumns`
+ * columns. With `sampledFramesPerColumn`, a column wider than that averages only that many
+ * evenly spaced frames (the features of the others are never asked for): a display spectrogram
+ * of an hour-long file then costs the FFT/mel of a small share of its frames, not of every one.
+ */
 export class ColumnAccumulator {
   private sums: Float64Array;
   private counts: Uint32Array;
@@ -84,18 +89,26 @@ export class ColumnAccumulator {
   constructor(
     readonly dims: number,
     readonly maxColumns: number,
+    readonly sampledFramesPerColumn = Infinity,
   ) {
     if (!Number.isInteger(maxColumns) || maxColumns < 2 || maxColumns % 2 !== 0)
       throw new RangeError(`maxColumns must be an even integer >= 2 (got ${maxColumns})`);
+    if (!(sampledFramesPerColumn >= 1))
+      throw new RangeError(`sampledFramesPerColumn must be >= 1 (got ${sampledFramesPerColumn})`);
     this.sums = new Float64Array(dims * maxColumns);
     this.counts = new Uint32Array(maxColumns);
   }
 
-  push(features: Float32Array): void {
+  /** One frame: its features, or a function computing them (called only for sampled frames). */
+  push(features: Float32Array | (() => Float32Array)): void {
     if (this.filled === 0 && this.count === this.maxColumns) this.halve();
-    const base = this.count * this.dims;
-    for (let d = 0; d < this.dims; d++) this.sums[base + d]! += features[d]!;
-    this.counts[this.count]!++;
+    const stride = Math.max(1, Math.floor(this.framesPerColumn / this.sampledFramesPerColumn));
+    if (this.filled % stride === 0) {
+      const f = typeof features === 'function' ? features() : features;
+      const base = this.count * this.dims;
+      for (let d = 0; d < this.dims; d++) this.sums[base + d]! += f[d]!;
+      this.counts[this.count]!++;
+    }
     if (++this.filled === this.framesPerColumn) {
       this.count++;
       this.filled = 0;
@@ -121,7 +134,7 @@ export class ColumnAccumulator {
     const n = this.count + (this.filled > 0 ? 1 : 0);
     const means = new Float32Array(n * this.dims);
     for (let c = 0; c < n; c++) {
-      const k = this.counts[c]!;
+      const k = Math.max(1, this.counts[c]!);
       for (let d = 0; d < this.dims; d++)
         means[c * this.dims + d] = this.sums[c * this.dims + d]! / k;
     }

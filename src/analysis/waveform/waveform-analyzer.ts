@@ -16,6 +16,13 @@ export const INITIAL_BIN_SAMPLES = 256;
 /** Coarser levels are 4× coarser each, down to at most this many bins (the overview). */
 export const OVERVIEW_MAX_BINS = 2048;
 export const MAX_SPECTROGRAM_COLUMNS = 4096;
+/**
+ * Frames averaged into one spectrogram column at most (evenly spaced; 16 × 10 ms hops). Columns
+ * are ≤ 16 frames wide on recordings up to about 11 minutes, so those use every frame; on longer
+ * ones the display spectrogram no longer forces the FFT and mel of every frame (technical runs,
+ * where no other analyzer reads them).
+ */
+export const SPECTROGRAM_FRAMES_PER_COLUMN = 16;
 /** Dynamic range of the quantised spectrogram (dB below its loudest cell). */
 export const SPECTROGRAM_RANGE_DB = 80;
 
@@ -56,6 +63,7 @@ export class WaveformAnalyzer implements Analyzer<WaveformSection> {
   private readonly spec = new ColumnAccumulator(
     DEFAULT_FRAMER.nMels ?? 40,
     MAX_SPECTROGRAM_COLUMNS,
+    SPECTROGRAM_FRAMES_PER_COLUMN,
   );
   private rateHz = DEFAULT_FRAMER.sampleRateHz;
 
@@ -68,7 +76,7 @@ export class WaveformAnalyzer implements Analyzer<WaveformSection> {
   }
 
   onFrame(frame: Frame): void {
-    this.spec.push(frame.melLog);
+    this.spec.push(() => frame.melLog);
   }
 
   finish(ctx: FinishContext): WaveformSection {

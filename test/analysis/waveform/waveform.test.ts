@@ -86,3 +86,29 @@ test('waveform stage: real decode of a tone then silence gives peaks, levels and
   const v = validateReport(report);
   assert.ok(v.valid, v.errors.join('\n'));
 });
+
+test('spectrogram columns wider than the sample count read only evenly spaced frames', () => {
+  const maxColumns = 8;
+  const acc = new ColumnAccumulator(1, maxColumns, 4);
+  const frames = 8 * 64; // 64 frames per column after the halvings
+  let asked = 0;
+  for (let i = 0; i < frames; i++) {
+    // A ramp inside each 64-frame column (0..63): the sampled mean is that of frames 0,16,32,48.
+    const v = i % 64;
+    acc.push(() => {
+      asked++;
+      return Float32Array.of(v);
+    });
+  }
+  assert.equal(acc.framesPerColumn, 64);
+  const { columns, means } = acc.result();
+  assert.equal(columns, maxColumns);
+  // Early columns were filled before the halvings with every frame (stride 1, 2, …); the last
+  // ones with stride 16: 4 frames per column.
+  assert.ok(asked < frames / 3, `features asked for ${asked} of ${frames} frames`);
+  assert.equal(means[maxColumns - 1], (0 + 16 + 32 + 48) / 4);
+  // Without sampling every frame is read and the last column is the full ramp's mean.
+  const full = new ColumnAccumulator(1, maxColumns);
+  for (let i = 0; i < frames; i++) full.push(Float32Array.of(i % 64));
+  assert.equal(full.result().means[maxColumns - 1], 31.5);
+});
