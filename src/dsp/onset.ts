@@ -303,13 +303,137 @@ export interface BeatOptions {
   readonly bpm: number;
   /** How strictly beats keep the period (Ellis' α). @defaultValue 100 */
   readonly tightness?: number;
+  /**
+   * Beat period per frame, in frames (same length as the envelope; e.g. `estimateLocalPeriods`):
+   * the tracker then follows a changing tempo, as librosa ≥ 0.10 does with a `bpm` array.
+   * @defaultValue the constant period of `bpm`
+   */
+  readonly periodsFrames?: Float32Array;
+}
+
+export interface LocalTempoOptions {
+  readonly frameRateHz: number;
+  /** Global tempo (BPM) whose metrical level the local tempo stays at (from `estimateTempo`). */
+  readonly bpm: number;
+  /** Autocorrelation window, s. @defaultValue 4 */
+  readonly windowSec?: number;
+  /** Hop between windows, s. @defaultValue 0.5 */
+  readonly hopSec?: number;
+  /**
+   * Largest local deviation from the global period, as a ratio: 1.2 lets the local tempo range over
+   * ×1/1.45 … ×1.45 (rubato, ritardandi) while the 3:2 and 2:1 relatives of the beat stay out of reach.
+   * @defaultValue 1.45
+   */
+  readonly maxRatio?: number;
+}
+
+/**
+ * Local beat period along an onset envelope, kept at the metrical level of the global tempo:
+ * Hann-windowed, mean-removed autocorrelation of `windowSec` windows every `hopSec`, arg-max over
+ * lags within ×1/`maxRatio` … ×`maxRatio` of the global period (parabolic refinement). A window
+ * without an interior peak in that range (silence, no pulse) keeps the global period. Centres are
+ * median-filtered over 3 and interpolated linearly to every frame.
+ *
+ * @param env - onset strength per frame.
+ * @returns beat period in frames per envelope frame (Float32Array, env.length).
+ */
+export function estimateLocalPeriods(env: Float32Array, opts: LocalTempoOptions): Float32Array {
+  const n = env.length;
+  const fps = opts.frameRateHz;
+  const global = (60 * fps) / opts.bpm;
+  const out = new Float32Array(n).fill(global);
+  const ratio = opts.maxRatio ?? 1.45;
+  const lo = Math.max(2, Math.floor(global / ratio));
+  const hi = Math.ceil(global * ratio);
+  const win = Math.min(n, Math.round((opts.windowSec ?? 4) * fps));
+  const hop = Math.max(1, Math.round((opts.hopSec ?? 0.5) * fps));
+  if (!(opts.bpm > 0) || win < 2 * hi + 2) return out;
+  const w = new Float64Array(win);
+  for (let i = 0; i < win; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / win);
+  const wAc = new Float64Array(hi + 2);
+  for (let lag = 0; lag <= hi + 1; lag++) {
+    let s = 0;
+    for (let i = 0; i + lag < win; i++) s += w[i]! * w[i + lag]!;
+    wAc[lag] = s;
+  }
+  const buf = new Float64Array(win);
+  const ac = new Float64Array(hi + 2);
+  const centres: number[] = [];
+  const periods: number[] = [];
+  for (let c = 0; c < n; c += hop) {
+    const start = Math.max(0, Math.min(n - win, c - (win >> 1)));
+    let mean = 0;
+    for (let i = 0; i < win; i++) mean += env[start + i]!;
+    mean /= win;
+    for (let i = 0; i < win; i++) buf[i] = (env[start + i]! - mean) * w[i]!;
+    let p = global;
+    for (let lag = lo - 1; lag <= hi + 1; lag++) {
+      let s = 0;
+      for (let i = 0; i + lag < win; i++) s += buf[i]! * buf[i + lag]!;
+      ac[lag] = s / wAc[lag]!;
+    }
+    let best = -1;
+    for (let lag = lo; lag <= hi; lag++) {
+      if (ac[lag]! > ac[lag - 1]! && ac[lag]! >= ac[lag + 1]! && (best < 0 || ac[lag]! > ac[best]!))
+        best = lag;
+    }
+    if (best > 0 && ac[best]! > 0) {
+      const a = ac[best - 1]!;
+      const b = ac[best]!;
+      const d = ac[best + 1]!;
+      const den = a - 2 * b + d;
+      p = den < 0 ? best + Math.max(-0.5, Math.min(0.5, (0.5 * (a - d)) / den)) : best;
+    }
+    centres.push(c);
+    periods.push(p);
+  }
+  const med = periods.map((_, k) => {
+    const v = [
+      periods[Math.max(0, k - 1)]!,
+      periods[k]!,
+      periods[Math.min(periods.length - 1, k + 1)]!,
+    ];
+    return v.sort((x, y) => x - y)[1]!;
+  });
+  for (let k = 0; k < centres.length; k++) {
+    const c0 = centres[k]!;
+    const c1 = k + 1 < centres.length ? centres[k + 1]! : n;
+    const p0 = med[k]!;
+    const p1 = k + 1 < centres.length ? med[k + 1]! : p0;
+    for (let t = c0; t < c1; t++) out[t] = p0 + ((p1 - p0) * (t - c0)) / (c1 - c0);
+  }
+  return out;
+}
+
+/**
+ * Mean tempo over tracked beats: beat intervals per minute over the time the beats span, summed
+ * over segments (60 · Σ(nᵢ − 1) / Σ(lastᵢ − firstᵢ)). Rubato, ritardandi and held notes slow it, as
+ * they slow a performance's score beats ÷ duration; a steady pulse gives its tempo.
+ *
+ * @param beatSegments - beat frame indices per segment, each ascending.
+ * @returns BPM, or null with fewer than `minIntervals` intervals in all.
+ */
+export function meanTempoOfBeats(
+  beatSegments: readonly (readonly number[])[],
+  frameRateHz: number,
+  minIntervals = 8,
+): number | null {
+  let intervals = 0;
+  let frames = 0;
+  for (const b of beatSegments) {
+    if (b.length < 2) continue;
+    intervals += b.length - 1;
+    frames += b[b.length - 1]! - b[0]!;
+  }
+  return intervals >= minIntervals && frames > 0 ? (60 * frameRateHz * intervals) / frames : null;
 }
 
 /**
  * Beat positions by dynamic programming (Ellis 2007): the onset envelope is smoothed with a
  * Gaussian of width period/32, then C(t) = O(t) + max_{τ∈[t−2P, t−P/2]} (C(τ) − α·ln²((t−τ)/P));
  * the path is traced back from the last strong local maximum of C. Weak beats at both ends
- * (local score below half the RMS of the beats') are trimmed, as librosa does.
+ * (local score below half the RMS of the beats') are trimmed, as librosa does. With
+ * `periodsFrames` the period P(t) changes per frame (librosa ≥ 0.10's time-varying tempo).
  *
  * @param env - onset strength per frame.
  * @returns beat frame indices, ascending.
@@ -341,18 +465,27 @@ export function trackBeats(env: Float32Array, opts: BeatOptions): number[] {
   }
   const cum = new Float64Array(n);
   const back = new Int32Array(n).fill(-1);
-  const lagLo = Math.max(1, Math.round(period / 2));
-  const lagHi = Math.max(lagLo, Math.round(2 * period));
-  // Precomputed transition cost per lag.
-  const cost = new Float64Array(lagHi + 1);
-  for (let lag = lagLo; lag <= lagHi; lag++) cost[lag] = -tight * Math.log(lag / period) ** 2;
+  const periods = opts.periodsFrames;
+  if (periods && periods.length !== n) {
+    throw new RangeError(`periodsFrames has ${periods.length} values for ${n} envelope frames`);
+  }
+  let maxPeriod = period;
+  if (periods) for (let t = 0; t < n; t++) maxPeriod = Math.max(maxPeriod, periods[t]!);
+  // ln(lag) per lag: the transition cost −α·(ln lag − ln P(t))² with a per-frame period.
+  const lnLag = new Float64Array(Math.round(2 * maxPeriod) + 2);
+  for (let lag = 1; lag < lnLag.length; lag++) lnLag[lag] = Math.log(lag);
   for (let t = 0; t < n; t++) {
+    const p = periods ? periods[t]! : period;
+    const lnP = Math.log(p);
+    const lagLo = Math.max(1, Math.round(p / 2));
+    const lagHi = Math.max(lagLo, Math.round(2 * p));
     let bestV = -Infinity;
     let bestI = -1;
     for (let lag = lagLo; lag <= lagHi; lag++) {
       const j = t - lag;
       if (j < 0) break;
-      const val = cum[j]! + cost[lag]!;
+      const d = lnLag[lag]! - lnP;
+      const val = cum[j]! - tight * d * d;
       if (val > bestV) {
         bestV = val;
         bestI = j;

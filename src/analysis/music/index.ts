@@ -15,10 +15,13 @@ export type {
   NotApplicable,
   TempoSection,
   TempoAlternative,
+  TempoDefinition,
   MusicAnalyzerOptions,
 } from './music-analyzer.js';
 export {
   selectMusicRegions,
+  selectPerformanceSpans,
+  MAX_PERFORMANCE_GAP_SEC,
   MUSIC_LABELS,
   type TimeRegion,
   type RegionSelection,

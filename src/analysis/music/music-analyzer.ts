@@ -31,7 +31,9 @@ import {
 import {
   compressMelPower,
   computeSpectralFlux,
+  estimateLocalPeriods,
   estimateTempo,
+  meanTempoOfBeats,
   percentile,
   pickOnsets,
   trackBeats,
@@ -39,14 +41,14 @@ import {
 import { YinPitchEstimator } from '../../dsp/pitch.js';
 import { spectralShapeOf } from './frame-shape.js';
 import { GrowableFloat32, GrowableUint8 } from './growable.js';
-import { selectMusicRegions, type TimeRegion } from './regions.js';
+import { selectMusicRegions, selectPerformanceSpans, type TimeRegion } from './regions.js';
 import { analyseVoice, type VoiceDescriptors } from './voice.js';
 import type { PitchClassEngine } from './engines/pitch-class-engine.js';
 import { OnnxBasicPitchEngine } from './engines/onnx-basic-pitch-engine.js';
 import type { ModelProvenance } from '../../models/registry.js';
 
 export const MUSIC_ANALYZER_NAME = 'sonoteca-music';
-export const MUSIC_ANALYZER_VERSION = '2.0.0';
+export const MUSIC_ANALYZER_VERSION = '2.1.0';
 
 /**
  * Long frames for chroma and tuning: 256 ms Hann windows without overlap (hop = window) and no
@@ -101,10 +103,28 @@ export interface TempoAlternative {
   readonly relative_score: number;
 }
 
+/** Which measurement `TempoSection.bpm` states. */
+export type TempoDefinition = 'mean_over_beats' | 'dominant_periodicity';
+
 export interface TempoSection {
+  /**
+   * The tempo stated: `mean_bpm` when enough beats were tracked (`definition:
+   * "mean_over_beats"`), else `local_bpm` (`"dominant_periodicity"`).
+   */
   readonly bpm: number;
+  readonly definition: TempoDefinition;
+  /**
+   * Mean tempo over the tracked beats: beat intervals per minute of the time they span, rubato,
+   * ritardandi and held notes included (the beat tracker follows the local tempo). Null with
+   * fewer than 8 beat intervals.
+   */
+  readonly mean_bpm: number | null;
+  /** Dominant periodicity of the onset envelope (autocorrelation tempogram with a tempo prior). */
+  readonly local_bpm: number;
+  /** The spans the tempo describes: music regions with the short rests and decays between them. */
+  readonly analysed_regions: readonly TimeRegion[];
   readonly confidence: number;
-  /** Half and double tempo (within 30–300 BPM), the usual octave confusions. */
+  /** Half and double of `bpm` (within 30–300 BPM), the usual octave confusions. */
   readonly alternatives: readonly TempoAlternative[];
   readonly meter: {
     readonly grouping: 'duple' | 'triple';
@@ -315,6 +335,81 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
       if (this.tuneScratch[i]! > 0) h.addAt(base + PC_BINS + i, this.tuneScratch[i]!);
   }
 
+  /**
+   * Tempo over performance spans: the global tempo (`estimateTempo`) sets the metrical level, the
+   * beat tracker follows the local tempo around it (`estimateLocalPeriods`), and the mean over
+   * the tracked beats is stated when there are enough of them.
+   */
+  private measureTempo(
+    spans: readonly TimeRegion[],
+    fr: (r: TimeRegion, rate: number, len: number) => [number, number],
+  ): TempoSection | null {
+    const segs: { seg: Float32Array; offset: number; span: TimeRegion }[] = [];
+    for (const span of spans) {
+      const [a, b] = fr(span, this.fps, this.onsetEnv.length);
+      if (b > a) segs.push({ seg: Float32Array.from(this.onsetEnv.view(a, b)), offset: a, span });
+    }
+    const est = estimateTempo(
+      segs.map((e) => e.seg),
+      { frameRateHz: this.fps },
+    );
+    if (!est || !(est.bpm > 0)) return null;
+    const beats: number[] = [];
+    const beatSegs: number[][] = [];
+    let count = 0;
+    for (const { seg, offset } of segs) {
+      const periodsFrames = estimateLocalPeriods(seg, { frameRateHz: this.fps, bpm: est.bpm });
+      const tracked = trackBeats(seg, { frameRateHz: this.fps, bpm: est.bpm, periodsFrames });
+      beatSegs.push(tracked);
+      for (const b of tracked) {
+        count++;
+        // The onset envelope's frame i measures the change into frame i (its centre).
+        if (beats.length < MAX_LISTED_BEATS)
+          beats.push(
+            r3(
+              (offset + b) / this.fps +
+                DEFAULT_FRAMER.windowSamples / 2 / DEFAULT_FRAMER.sampleRateHz,
+            ),
+          );
+      }
+    }
+    const mean = meanTempoOfBeats(beatSegs, this.fps);
+    const bpm = mean ?? est.bpm;
+    const alternatives: TempoAlternative[] = [];
+    for (const [k, rel] of [
+      [0.5, est.halfTempoRatio],
+      [2, est.doubleTempoRatio],
+    ] as const) {
+      if (bpm * k >= 30 && bpm * k <= 300)
+        alternatives.push({ bpm: r2(bpm * k), relative_score: r3(rel) });
+    }
+    const [m2, m3, m4] = est.beatMultiples;
+    const duple = Math.max(m2, m4);
+    const contrast = Math.abs(m3 - duple) / Math.max(m3, duple);
+    // Undetermined (null) when a multiple is out of range or the accents do not differ enough.
+    const meter =
+      Number.isFinite(contrast) && contrast >= MIN_METER_CONTRAST
+        ? {
+            grouping: m3 > duple ? ('triple' as const) : ('duple' as const),
+            confidence: r3(contrast),
+          }
+        : null;
+    return {
+      bpm: r2(bpm),
+      definition: mean !== null ? 'mean_over_beats' : 'dominant_periodicity',
+      mean_bpm: mean !== null ? r2(mean) : null,
+      local_bpm: r2(est.bpm),
+      analysed_regions: segs.map(({ span }) => ({ start: r3(span.start), end: r3(span.end) })),
+      confidence: r3(est.confidence),
+      alternatives,
+      meter,
+      engine: 'dsp-onset-autocorrelation',
+      beat_count: count,
+      beats,
+      beats_truncated: count > beats.length,
+    };
+  }
+
   async finish(ctx: FinishContext): Promise<MusicAnalysisSection> {
     const analyzer = { name: this.name, version: this.version };
     const selection = selectMusicRegions(ctx.sections['segmentation'], ctx.durationSec);
@@ -345,57 +440,10 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
       const [a, b] = fr(r, this.fps, this.onsetEnv.length);
       if (b > a) envSegs.push({ seg: Float32Array.from(this.onsetEnv.view(a, b)), offset: a });
     }
-    const tempoEst = estimateTempo(
-      envSegs.map((e) => e.seg),
-      { frameRateHz: this.fps },
+    const tempo = this.measureTempo(
+      selectPerformanceSpans(ctx.sections['segmentation'], regions, ctx.durationSec),
+      fr,
     );
-    let tempo: TempoSection | null = null;
-    if (tempoEst && tempoEst.bpm > 0) {
-      const beats: number[] = [];
-      let count = 0;
-      for (const { seg, offset } of envSegs) {
-        for (const b of trackBeats(seg, { frameRateHz: this.fps, bpm: tempoEst.bpm })) {
-          count++;
-          // The onset envelope's frame i measures the change into frame i (its centre).
-          if (beats.length < MAX_LISTED_BEATS)
-            beats.push(
-              r3(
-                (offset + b) / this.fps +
-                  DEFAULT_FRAMER.windowSamples / 2 / DEFAULT_FRAMER.sampleRateHz,
-              ),
-            );
-        }
-      }
-      const alternatives: TempoAlternative[] = [];
-      for (const [k, rel] of [
-        [0.5, tempoEst.halfTempoRatio],
-        [2, tempoEst.doubleTempoRatio],
-      ] as const) {
-        const bpm = tempoEst.bpm * k;
-        if (bpm >= 30 && bpm <= 300) alternatives.push({ bpm: r2(bpm), relative_score: r3(rel) });
-      }
-      const [m2, m3, m4] = tempoEst.beatMultiples;
-      const duple = Math.max(m2, m4);
-      const contrast = Math.abs(m3 - duple) / Math.max(m3, duple);
-      // Undetermined (null) when a multiple is out of range or the accents do not differ enough.
-      const meter =
-        Number.isFinite(contrast) && contrast >= MIN_METER_CONTRAST
-          ? {
-              grouping: m3 > duple ? ('triple' as const) : ('duple' as const),
-              confidence: r3(contrast),
-            }
-          : null;
-      tempo = {
-        bpm: r2(tempoEst.bpm),
-        confidence: r3(tempoEst.confidence),
-        alternatives,
-        meter,
-        engine: 'dsp-onset-autocorrelation',
-        beat_count: count,
-        beats,
-        beats_truncated: count > beats.length,
-      };
-    }
     let onsetCount = 0;
     let broadSum = 0;
     for (const { seg, offset } of envSegs) {

@@ -78,3 +78,52 @@ export function selectMusicRegions(
   }
   return { regions: merged, musicDetected: true, source: 'segmentation' };
 }
+
+/** Longest non-speech gap (s) a performance span bridges: a breath, a rest, a note's decay. */
+export const MAX_PERFORMANCE_GAP_SEC = 3;
+
+/**
+ * The spans a tempo describes: music regions joined across gaps of under `maxGapSec` that hold
+ * no speech (labelled silence or noise: a rest, a breath, a decaying note), each extended over
+ * such a gap that follows it (the last note's decay and the rest that closes a phrase or a loop).
+ * A performance's tempo is beats per unit of its duration, and that duration includes its rests:
+ * the 5.3-s solo trumpet loop is 8 beats at 90 BPM although only its first 2.7 s are labelled
+ * music. Without a segmentation the regions are returned as they are.
+ *
+ * @param segmentation - `ctx.sections.segmentation` (as for `selectMusicRegions`).
+ * @param regions - the music regions (`selectMusicRegions(…).regions`), ascending.
+ * @param durationSec - decoded duration.
+ */
+export function selectPerformanceSpans(
+  segmentation: unknown,
+  regions: readonly TimeRegion[],
+  durationSec: number,
+  maxGapSec = MAX_PERFORMANCE_GAP_SEC,
+): TimeRegion[] {
+  const seg = segmentation as { status?: unknown; segments?: unknown } | undefined;
+  if (!seg || seg.status !== 'ok' || !Array.isArray(seg.segments))
+    return regions.map((r) => ({ ...r }));
+  // Where speech is: a gap that holds any is not part of the performance.
+  const speech: TimeRegion[] = [];
+  for (const s of seg.segments as SegmentLike[]) {
+    if (s.label !== 'speech' || typeof s.start !== 'number' || typeof s.end !== 'number') continue;
+    speech.push({ start: s.start, end: s.end });
+  }
+  const quiet = (a: number, b: number): boolean =>
+    b - a < maxGapSec && !speech.some((s) => s.start < b && s.end > a);
+  const out: { start: number; end: number }[] = [];
+  for (const r of regions) {
+    const last = out[out.length - 1];
+    if (last && quiet(last.end, r.start)) last.end = Math.max(last.end, r.end);
+    else out.push({ start: r.start, end: r.end });
+  }
+  for (let k = 0; k < out.length; k++) {
+    const span = out[k]!;
+    const next = k + 1 < out.length ? out[k + 1]!.start : durationSec;
+    // The trailing gap up to the next speech, the next span or the end of the file.
+    let end = next;
+    for (const s of speech) if (s.start >= span.end && s.start < end) end = s.start;
+    if (end > span.end && end - span.end < maxGapSec) span.end = end;
+  }
+  return out;
+}

@@ -10,7 +10,13 @@ import { runAnalyzersOffline } from '../../../src/analysis/music/offline.js';
 import { startDecode } from '../../../src/audio/decode.js';
 import { clickTrack, concat, silence, tone } from '../../helpers/fixtures.js';
 import { corpusOrSkip } from '../../helpers/corpus.js';
-import { drumPattern, progression, vibratoTone } from './music-fixtures.js';
+import {
+  drumPattern,
+  harmonicTone,
+  progression,
+  tempoRampClicks,
+  vibratoTone,
+} from './music-fixtures.js';
 
 const SR = 16000;
 
@@ -39,6 +45,11 @@ test('click track: tempo within 4 %, beats listed and counted, percussive onsets
   assert.equal(s.regions_source, 'whole_file');
   assert.ok(tempoOf(s) && Math.abs(tempoOf(s).bpm / 120 - 1) < 0.04, `bpm ${tempoOf(s).bpm}`);
   assert.ok(tempoOf(s).beat_count >= 25 && tempoOf(s).beats.length === tempoOf(s).beat_count);
+  // A steady pulse: the mean over the beats is the dominant periodicity.
+  assert.equal(tempoOf(s).definition, 'mean_over_beats');
+  assert.equal(tempoOf(s).bpm, tempoOf(s).mean_bpm);
+  assert.ok(Math.abs(tempoOf(s).mean_bpm! / tempoOf(s).local_bpm - 1) < 0.01);
+  assert.deepEqual(tempoOf(s).analysed_regions, [{ start: 0, end: 15 }]);
   // 2 onsets per second (the first click at t = 0 is not an onset of the flux envelope).
   assert.ok(Math.abs(s.onset_rate_per_sec! - 2) < 0.15, `onset rate ${s.onset_rate_per_sec}`);
 });
@@ -216,6 +227,55 @@ test('metre: accented 3/4 clicks are triple, accented 2/4 and 4/4 clicks duple',
     assert.equal(t.meter?.grouping, want, `${beats}/4: ${JSON.stringify(t.meter)}`);
     assert.ok(t.meter.confidence >= 0.5);
   }
+});
+
+test('ritardando: the stated tempo is the mean over the beats, the local tempo the steady pulse', async () => {
+  // 24 beats at 120 BPM, then 24 slowing to 80 BPM: 48 clicks, mean 108.6 BPM.
+  const { signal, clickSec } = tempoRampClicks(120, 80, 24, 24, SR);
+  const truth = (60 * (clickSec.length - 1)) / (clickSec.at(-1)! - clickSec[0]!);
+  const t = tempoOf(await analyse(signal));
+  assert.equal(t.definition, 'mean_over_beats');
+  assert.ok(Math.abs(t.bpm / truth - 1) < 0.01, `bpm ${t.bpm} vs ${truth}`);
+  assert.ok(Math.abs(t.local_bpm / 120 - 1) < 0.02, `local ${t.local_bpm}`);
+  assert.equal(t.beat_count, clickSec.length);
+  // Octave alternatives of the stated tempo.
+  assert.equal(t.alternatives.length, 2);
+  for (const [i, k] of [0.5, 2].entries())
+    assert.ok(Math.abs(t.alternatives[i]!.bpm - k * t.bpm) < 0.02, `${t.alternatives[i]!.bpm}`);
+});
+
+test('a loop whose last beats are a decaying note: the tempo spans the whole loop', async () => {
+  // 8 beats at 80 BPM (6 s): clicks on the first 4, then an F4 decaying over the last 4; the
+  // segmentation calls only 0–3.3 s music, the rest silence (as it does the solo trumpet loop).
+  const x = new Float32Array(6 * SR);
+  x.set(clickTrack(80, 3, SR));
+  const note = harmonicTone(349.23, 3, SR, 0.4);
+  for (let i = 0; i < note.length; i++) x[3 * SR + i] = note[i]! * Math.exp(-i / (0.5 * SR));
+  const music = { label: 'music', start: 0, end: 3.3, confidence: 0.9 };
+  const loop = await analyse(x, {
+    segmentation: {
+      status: 'ok',
+      segments: [music, { label: 'silence', start: 3.3, end: 6, confidence: 0.9 }],
+    },
+  });
+  assert.deepEqual(loop.analysed_regions, [{ start: 0, end: 3.3 }]);
+  const t = tempoOf(loop);
+  assert.deepEqual(t.analysed_regions, [{ start: 0, end: 6 }]);
+  assert.ok(Math.abs(t.bpm / 80 - 1) < 0.04, `bpm ${t.bpm}`);
+  // 4 beats (3 intervals): too few for a mean, the dominant periodicity is stated.
+  assert.equal(t.definition, 'dominant_periodicity');
+  assert.equal(t.mean_bpm, null);
+  assert.deepEqual(t.beats, [0.746, 1.496, 2.246, 3.016]);
+  // Speech after the music: not part of the performance.
+  const announced = tempoOf(
+    await analyse(x, {
+      segmentation: {
+        status: 'ok',
+        segments: [music, { label: 'speech', start: 3.3, end: 6, confidence: 0.9 }],
+      },
+    }),
+  );
+  assert.deepEqual(announced.analysed_regions, [{ start: 0, end: 3.3 }]);
 });
 
 test('digital silence: not_run with a reason', async () => {

@@ -114,3 +114,32 @@ export function drumPattern(
   }
   return x;
 }
+
+/**
+ * Clicks whose tempo changes linearly, beat by beat, from `startBpm` to `endBpm` (a ritardando
+ * when it slows), with `steadyBeats` beats at `startBpm` first. Returns the signal and the click
+ * times (s), from which the mean tempo is 60 · (n − 1) / (last − first).
+ */
+export function tempoRampClicks(
+  startBpm: number,
+  endBpm: number,
+  steadyBeats: number,
+  rampBeats: number,
+  sampleRateHz: number,
+): { signal: Float32Array; clickSec: number[] } {
+  const clickSec: number[] = [];
+  let t = 0.25;
+  for (let k = 0; k < steadyBeats + rampBeats; k++) {
+    clickSec.push(t);
+    const f = k < steadyBeats ? 0 : (k - steadyBeats + 1) / rampBeats;
+    t += 60 / (startBpm + (endBpm - startBpm) * f);
+  }
+  const x = new Float32Array(Math.round((t + 0.5) * sampleRateHz));
+  const len = Math.round(0.01 * sampleRateHz);
+  for (const c of clickSec) {
+    const s = Math.round(c * sampleRateHz);
+    for (let i = 0; i < len; i++)
+      x[s + i] = 0.8 * Math.exp(-i / (len / 5)) * Math.sin((2 * Math.PI * 2000 * i) / sampleRateHz);
+  }
+  return { signal: x, clickSec };
+}
