@@ -161,7 +161,7 @@ function eceNoiseFloor(confidences: readonly number[], runs = 4000): number {
 
 function reliabilityMarkdown(confidences: readonly number[], correct: readonly boolean[]): string {
   return markdownTable(
-    ['confidence bin', 'files', 'mean confidence', 'accuracy', '|gap|'],
+    ['confidence bin', 'files', 'mean confidence', 'accuracy', 'gap'],
     reliabilityTable(confidences, correct).map((b) => [
       `${b.from.toFixed(1)}–${b.to.toFixed(1)}`,
       b.samples,
