@@ -7,7 +7,10 @@
  * `corpusHeritageLabels`, sources grouped by performer, speaker, session or upload), analysed by
  * the comprehensive pipeline exactly as `sonoteca train` does. Only descriptor statistics enter
  * the artifact, never audio (several files are evaluation-only: models/README.md lists them).
- * The L2 penalty is fixed beforehand, not searched on these files.
+ * The L2 penalty is fixed beforehand, not searched on these files; every category weighs the same
+ * in the fit and every source the same within its category; the temperature is fitted on the
+ * out-of-fold logits of the files the out-of-taxonomy rules let through, and the rules' own
+ * confidence is their smoothed precision on these files (src/analysis/heritage/train.ts).
  */
 import { resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
@@ -45,6 +48,8 @@ writeFileAtomic(
 const t = model.training!;
 console.log(
   `wrote ${out}: ${t.samples} files, ${t.sources} sources, LOSO accuracy ${t.accuracy?.toFixed(3)}, ` +
-    `macro F1 ${t.macro_f1?.toFixed(3)}, ECE ${t.expected_calibration_error?.toFixed(3)}, T ${model.temperature.toFixed(2)}`,
+    `macro F1 ${t.macro_f1?.toFixed(3)}, ECE ${t.expected_calibration_error?.toFixed(3)}, ` +
+    `Brier ${t.brier_score?.toFixed(3)} (rules + model), model alone ${t.model_alone_accuracy?.toFixed(3)}, ` +
+    `T ${model.temperature.toFixed(2)}, rules' confidence ${model.out_of_taxonomy?.confidence.toFixed(2)}`,
 );
 for (const w of t.warnings ?? []) console.log(`warning: ${w}`);

@@ -6,6 +6,7 @@
 import type { AcousticEvidence } from '../analysis/heritage/acoustic-evidence.js';
 import { DESCRIPTOR_NAMES } from '../analysis/heritage/descriptors.js';
 import type { HeritageModel } from '../analysis/heritage/model.js';
+import { outOfTaxonomyReasonsOfVector } from '../analysis/heritage/out-of-taxonomy.js';
 import {
   trainHeritageModel,
   type LabelRow,
@@ -79,13 +80,29 @@ export async function describeLabelledFiles(
   }
 }
 
+/**
+ * The labelled samples of the successfully described files, each flagged when the
+ * out-of-taxonomy rules hold for it (the analyzer then reports `unclassified`).
+ */
+export function samplesFromDescribed(files: readonly DescribedFile[]): LabelledSample[] {
+  return files.flatMap((f) =>
+    f.x
+      ? [
+          {
+            x: f.x,
+            label: f.row.category,
+            source: f.row.source,
+            ruledOut: f.acoustic ? outOfTaxonomyReasonsOfVector(f.x, f.acoustic).length > 0 : false,
+          },
+        ]
+      : [],
+  );
+}
+
 /** Trains on the successfully described files. */
 export function trainFromDescribed(
   files: readonly DescribedFile[],
   opts: TrainOptions = {},
 ): HeritageModel {
-  const samples: LabelledSample[] = files.flatMap((f) =>
-    f.x ? [{ x: f.x, label: f.row.category, source: f.row.source }] : [],
-  );
-  return trainHeritageModel(samples, { ...opts, features: DESCRIPTOR_NAMES });
+  return trainHeritageModel(samplesFromDescribed(files), { ...opts, features: DESCRIPTOR_NAMES });
 }

@@ -75,6 +75,48 @@ export function expectedCalibrationError(
   return calibrationError(confidences, correct, bins);
 }
 
+/** One equal-width confidence bin of a reliability table. */
+export interface ReliabilityBin {
+  /** Lower and upper edge of the bin (confidence). */
+  readonly from: number;
+  readonly to: number;
+  readonly samples: number;
+  readonly mean_confidence: number;
+  readonly accuracy: number;
+}
+
+/**
+ * The reliability table behind `calibrationError`: per non-empty bin of the same `bins`
+ * equal-width bins, the number of samples, their mean stated confidence and their accuracy.
+ */
+export function reliabilityTable(
+  confidences: readonly number[],
+  correct: readonly boolean[],
+  bins = 10,
+): ReliabilityBin[] {
+  const out: ReliabilityBin[] = [];
+  for (let b = 0; b < bins; b++) {
+    const idx = confidences.flatMap((c, i) =>
+      Math.min(bins - 1, Math.floor(c * bins)) === b ? [i] : [],
+    );
+    if (idx.length === 0) continue;
+    out.push({
+      from: b / bins,
+      to: (b + 1) / bins,
+      samples: idx.length,
+      mean_confidence: idx.reduce((a, i) => a + confidences[i]!, 0) / idx.length,
+      accuracy: idx.filter((i) => correct[i]).length / idx.length,
+    });
+  }
+  return out;
+}
+
+/** Brier score of stated confidences: the mean of (confidence − correct)². */
+export function brierScore(confidences: readonly number[], correct: readonly boolean[]): number {
+  const n = confidences.length;
+  return n === 0 ? 0 : confidences.reduce((a, c, i) => a + (c - (correct[i] ? 1 : 0)) ** 2, 0) / n;
+}
+
 /**
  * Expected calibration error of stated confidences (for decisions that are not the argmax of one
  * probability vector, such as a rule overriding the model): the sample-weighted mean

@@ -16,7 +16,7 @@ import { PitchEvidenceCollector, type PitchEvidence } from './pitch-evidence.js'
 import { hasModel } from '../../models/registry.js';
 
 export const HERITAGE_ANALYZER_NAME = 'heritage-classifier';
-export const HERITAGE_ANALYZER_VERSION = '1.2.0';
+export const HERITAGE_ANALYZER_VERSION = '1.3.0';
 
 export interface HeritageEvidence {
   readonly descriptor: string;
@@ -117,11 +117,15 @@ export function classifyHeritage(
   for (let i = 1; i < probs.length; i++) if (probs[i]! > probs[best]!) best = i;
   const sorted = [...probs].sort((a, b) => b - a);
   const outside = outOfTaxonomyReasons(set.descriptors, acoustic);
-  // ruled outside: the confidence is what the model leaves to "none of the categories"
+  // ruled outside: the rules' own smoothed precision on the model's training files (models
+  // without that record: what the model leaves to "none of the categories")
   const unclassifiedIndex = model.taxonomy.indexOf(UNCLASSIFIED);
   const inTaxonomyTop = Math.max(...probs.filter((_, i) => i !== unclassifiedIndex));
   const confidence =
-    outside.length > 0 ? Math.max(probs[unclassifiedIndex] ?? 0, 1 - inTaxonomyTop) : probs[best]!;
+    outside.length > 0
+      ? (model.out_of_taxonomy?.confidence ??
+        Math.max(probs[unclassifiedIndex] ?? 0, 1 - inTaxonomyTop))
+      : probs[best]!;
   const reasons: string[] = [];
   if (outside.length === 0) {
     if (confidence < model.uncertain_below)

@@ -17,7 +17,26 @@ const trainingReportSchema = z.object({
   cross_validation: z.string(),
   accuracy: z.number().nullable(),
   macro_f1: z.number().nullable(),
+  /** Of the confidences the reports state (rules + model), 10 equal-width bins. */
   expected_calibration_error: z.number().nullable(),
+  /** Sample weighting of the fit (`category` or `source`; absent: `source`, older models). */
+  weighting: z.string().optional(),
+  /** Leave-one-source-out accuracy of the model alone, without the out-of-taxonomy rules. */
+  model_alone_accuracy: z.number().nullable().optional(),
+  /** Brier score of the stated confidences (mean of (confidence − correct)²). */
+  brier_score: z.number().nullable().optional(),
+  /** The reliability table behind the ECE (non-empty bins only). */
+  reliability: z
+    .array(
+      z.object({
+        from: z.number(),
+        to: z.number(),
+        samples: z.number().int().nonnegative(),
+        mean_confidence: z.number(),
+        accuracy: z.number(),
+      }),
+    )
+    .optional(),
   confusion: z.array(z.array(z.number().int().nonnegative())),
   l2: z.number(),
   notes: z.array(z.string()),
@@ -49,6 +68,19 @@ export const heritageModelSchema = z.object({
   bias: z.array(z.number()),
   /** Softmax temperature fitted for calibration (probabilities = softmax(logits / T)). */
   temperature: z.number().positive(),
+  /**
+   * The out-of-taxonomy rules on the training files: how often they fired, how often the label was
+   * `unclassified`, and the confidence a report states when they decide ((correct + 1) /
+   * (fired + 2)). Absent (older models): the report states what the model leaves outside the
+   * taxonomy.
+   */
+  out_of_taxonomy: z
+    .object({
+      fired: z.number().int().nonnegative(),
+      correct: z.number().int().nonnegative(),
+      confidence: z.number().min(0).max(1),
+    })
+    .optional(),
   /** Below this confidence the result is flagged `uncertain`. */
   uncertain_below: z.number().min(0).max(1),
   training: trainingReportSchema.nullable(),

@@ -6,7 +6,7 @@
  * an `unclassified` class (the default one does) may also predict it on its own.
  */
 import type { AcousticEvidence } from './acoustic-evidence.js';
-import type { Descriptor } from './descriptors.js';
+import { DESCRIPTOR_NAMES, type Descriptor } from './descriptors.js';
 
 export const UNCLASSIFIED = 'unclassified';
 
@@ -59,4 +59,22 @@ export function outOfTaxonomyReasons(
       'no speech, no singing, no voice and no acoustic instrument family (electronic or percussion-only material)',
     );
   return reasons;
+}
+
+/**
+ * The same rules on a stored descriptor vector (DESCRIPTOR_NAMES order, as `sonoteca train`
+ * reads it from a report) and the report's acoustic evidence.
+ */
+export function outOfTaxonomyReasonsOfVector(
+  x: readonly number[],
+  acoustic: AcousticEvidence,
+): string[] {
+  const descriptors = DESCRIPTOR_NAMES.map((name, i) => ({
+    name,
+    value: x[i] ?? 0,
+    raw: null,
+    unit: '',
+    source: '',
+  }));
+  return outOfTaxonomyReasons(descriptors, acoustic);
 }

@@ -2,15 +2,20 @@
  * Training a heritage model on an archive's own labelled files: multinomial logistic regression
  * on standardised descriptors with L2 regularisation, temperature scaling for calibration, and a
  * training report from grouped cross-validation (leave-one-source-out, so recordings of the same
- * source never sit on both sides). Every source weighs the same in the fit (a collection of 40
- * takes by one singer must not outvote four singers), and the report carries warnings whenever
- * its own cross-validation says the model is weak (`weaknessWarnings`). Hand-written: a few hundred samples × 18 features need no ML
- * library, and this keeps the artifact a plain, inspectable JSON file.
+ * source never sit on both sides). Every category weighs the same in the fit, and every source the
+ * same within its category (a collection of 40 takes by one singer must not outvote four singers,
+ * and a category with many sources must not become the default answer: an archive's own mix of
+ * categories is unknown). The cross-validation scores the decisions as the analyzer states them:
+ * the out-of-taxonomy rules first, then the model, with the confidence each report would state.
+ * The report carries warnings whenever that cross-validation says the model is weak
+ * (`weaknessWarnings`). Hand-written: a few hundred samples × 25 features need no ML library, and
+ * this keeps the artifact a plain, inspectable JSON file.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { SonoError } from '../../errors.js';
-import { expectedCalibrationError, fitTemperature } from './calibration.js';
+import { brierScore, calibrationError, fitTemperature, reliabilityTable } from './calibration.js';
 import { DESCRIPTOR_NAMES } from './descriptors.js';
+import { UNCLASSIFIED } from './out-of-taxonomy.js';
 import {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
@@ -25,7 +30,19 @@ export interface LabelledSample {
   readonly label: string;
   /** Grouping for cross-validation (performer, collection, carrier batch…). */
   readonly source: string;
+  /**
+   * True when the out-of-taxonomy rules hold for this recording: the analyzer then reports
+   * `unclassified` whatever the model says. @defaultValue false
+   */
+  readonly ruledOut?: boolean;
 }
+
+/**
+ * How samples are weighted in the fit. `category`: every category the same total weight, every
+ * source the same share of its category. `source`: every source the same weight (the recipe before
+ * issue 9's calibration round; a category with more sources then gets a larger prior).
+ */
+export type Weighting = 'category' | 'source';
 
 export interface TrainOptions {
   readonly name?: string;
@@ -39,6 +56,8 @@ export interface TrainOptions {
   readonly uncertainBelow?: number;
   /** Timestamp written into the artifact (reproducible builds). @defaultValue now */
   readonly createdAt?: string;
+  /** Sample weighting in the fit. @defaultValue 'category' */
+  readonly weighting?: Weighting;
 }
 
 /**
@@ -67,6 +86,45 @@ export function sourceWeights(sources: readonly string[]): number[] {
   return sources.map((s) => n / (count.size * count.get(s)!));
 }
 
+/**
+ * Per-sample weights so that every category sums to the same weight and, within a category, every
+ * source to the same share (mean weight 1).
+ */
+export function categorySourceWeights(
+  labels: readonly string[],
+  sources: readonly string[],
+): number[] {
+  const perCategory = new Map<string, Map<string, number>>();
+  labels.forEach((c, i) => {
+    const m = perCategory.get(c) ?? new Map<string, number>();
+    m.set(sources[i]!, (m.get(sources[i]!) ?? 0) + 1);
+    perCategory.set(c, m);
+  });
+  const n = labels.length;
+  return labels.map((c, i) => {
+    const m = perCategory.get(c)!;
+    return n / (perCategory.size * m.size * m.get(sources[i]!)!);
+  });
+}
+
+function trainingWeights(samples: readonly LabelledSample[], weighting: Weighting): number[] {
+  const sources = samples.map((s) => s.source);
+  return weighting === 'source'
+    ? sourceWeights(sources)
+    : categorySourceWeights(
+        samples.map((s) => s.label),
+        sources,
+      );
+}
+
+/**
+ * The confidence stated when the out-of-taxonomy rules decide: their precision on labelled files,
+ * Laplace-smoothed ((correct + 1) / (fired + 2)), so a handful of firings cannot claim certainty.
+ */
+export function ruleConfidence(fired: number, correct: number): number {
+  return (correct + 1) / (fired + 2);
+}
+
 function fitLogistic(
   xs: readonly ArrayLike<number>[],
   ys: readonly number[],
@@ -82,29 +140,48 @@ function fitLogistic(
   for (const x of xs) for (let f = 0; f < nF; f++) mean[f]! += x[f]! / n;
   for (const x of xs) for (let f = 0; f < nF; f++) std[f]! += (x[f]! - mean[f]!) ** 2 / n;
   for (let f = 0; f < nF; f++) std[f] = Math.sqrt(std[f]!) > 1e-6 ? Math.sqrt(std[f]!) : 1;
-  const z = xs.map((x) => Array.from({ length: nF }, (_, f) => (x[f]! - mean[f]!) / std[f]!));
-  const w = Array.from({ length: nClasses }, () => new Array<number>(nF).fill(0));
-  const b = new Array<number>(nClasses).fill(0);
+  // flat row-major arrays: z[i * nF + f], w[c * nF + f]
+  const z = new Float64Array(n * nF);
+  for (let i = 0; i < n; i++)
+    for (let f = 0; f < nF; f++) z[i * nF + f] = (xs[i]![f]! - mean[f]!) / std[f]!;
+  const w = new Float64Array(nClasses * nF);
+  const b = new Float64Array(nClasses);
+  const gw = new Float64Array(nClasses * nF);
+  const gb = new Float64Array(nClasses);
+  const p = new Float64Array(nClasses);
   const lr = 0.5;
   for (let it = 0; it < iterations; it++) {
-    const gw = Array.from({ length: nClasses }, () => new Array<number>(nF).fill(0));
-    const gb = new Array<number>(nClasses).fill(0);
+    gw.fill(0);
+    gb.fill(0);
     for (let i = 0; i < n; i++) {
-      const logits = w.map((row, c) => row.reduce((s, wf, f) => s + wf * z[i]![f]!, b[c]!));
-      const p = softmax(logits);
+      let max = -Infinity;
+      for (let c = 0; c < nClasses; c++) {
+        let s = b[c]!;
+        for (let f = 0; f < nF; f++) s += w[c * nF + f]! * z[i * nF + f]!;
+        p[c] = s;
+        if (s > max) max = s;
+      }
+      let sum = 0;
+      for (let c = 0; c < nClasses; c++) {
+        p[c] = Math.exp(p[c]! - max);
+        sum += p[c]!;
+      }
       const wi = sampleWeights?.[i] ?? 1;
       for (let c = 0; c < nClasses; c++) {
-        const d = wi * (p[c]! - (ys[i] === c ? 1 : 0));
-        gb[c]! += d / n;
-        for (let f = 0; f < nF; f++) gw[c]![f]! += (d * z[i]![f]!) / n;
+        const d = (wi * (p[c]! / sum - (ys[i] === c ? 1 : 0))) / n;
+        gb[c]! += d;
+        for (let f = 0; f < nF; f++) gw[c * nF + f]! += d * z[i * nF + f]!;
       }
     }
     for (let c = 0; c < nClasses; c++) {
       b[c]! -= lr * gb[c]!;
-      for (let f = 0; f < nF; f++) w[c]![f]! -= lr * (gw[c]![f]! + l2 * w[c]![f]!);
+      for (let f = 0; f < nF; f++) w[c * nF + f]! -= lr * (gw[c * nF + f]! + l2 * w[c * nF + f]!);
     }
   }
-  return { mean, std, weights: w, bias: b };
+  const weights = Array.from({ length: nClasses }, (_, c) =>
+    Array.from(w.subarray(c * nF, (c + 1) * nF)),
+  );
+  return { mean, std, weights, bias: Array.from(b) };
 }
 
 function logitsOf(m: Fitted, x: ArrayLike<number>): number[] {
@@ -141,6 +218,7 @@ export function crossValidatedLogits(
   taxonomy: readonly string[],
   l2: number,
   iterations: number,
+  weighting: Weighting = 'category',
 ): { logits: number[][]; labels: number[] } {
   const labels = samples.map((s) => taxonomy.indexOf(s.label));
   const logits: number[][] = new Array<number[]>(samples.length);
@@ -155,11 +233,89 @@ export function crossValidatedLogits(
       taxonomy.length,
       l2,
       iterations,
-      sourceWeights(trainIdx.map((i) => samples[i]!.source)),
+      trainingWeights(
+        trainIdx.map((i) => samples[i]!),
+        weighting,
+      ),
     );
     for (const i of testIdx) logits[i] = logitsOf(m, samples[i]!.x);
   }
   return { logits, labels };
+}
+
+/**
+ * The temperature fitted on the out-of-fold logits of the files the out-of-taxonomy rules let
+ * through: the model's probabilities are stated only for them (a ruled-out file states the rules'
+ * confidence). All files when the rules took every one.
+ */
+export function calibrationTemperature(
+  logits: readonly (readonly number[])[],
+  labels: readonly number[],
+  ruledOut: readonly boolean[],
+): number {
+  const kept = logits.flatMap((_, i) => (ruledOut[i] ? [] : [i]));
+  const idx = kept.length > 0 ? kept : logits.map((_, i) => i);
+  return fitTemperature(
+    idx.map((i) => logits[i]!),
+    idx.map((i) => labels[i]!),
+  );
+}
+
+/** Leave-one-source-out decisions and confidences as the analyzer would state them. */
+export interface StatedCrossValidation {
+  /** Out-of-fold logits of the model. */
+  readonly logits: number[][];
+  readonly labels: number[];
+  /** Model probabilities; each held-out source scaled by a temperature fitted on the others. */
+  readonly probabilities: number[][];
+  /** The decision: `unclassified` where the rules hold (−1 if the taxonomy lacks it), else the model's. */
+  readonly predicted: number[];
+  /** The confidence the report states (the rules' precision on the other sources when they decide). */
+  readonly confidence: number[];
+}
+
+/**
+ * Leave-one-source-out cross-validation of what the reports state: for each held-out source the
+ * model is fitted on the other sources, its temperature is fitted on the other sources'
+ * out-of-fold logits (`calibrationTemperature`), and the rules' confidence is their smoothed
+ * precision on the other sources (`ruleConfidence`); the held-out source's own labels tune
+ * nothing. (The other sources' out-of-fold logits come from models that saw the held-out source:
+ * a fully nested fit would need a model per pair of sources.)
+ */
+export function crossValidateStated(
+  samples: readonly LabelledSample[],
+  taxonomy: readonly string[],
+  l2: number,
+  iterations: number,
+  weighting: Weighting = 'category',
+): StatedCrossValidation {
+  const { logits, labels } = crossValidatedLogits(samples, taxonomy, l2, iterations, weighting);
+  const sources = samples.map((s) => s.source);
+  const ruled = samples.map((s) => s.ruledOut === true);
+  const unc = taxonomy.indexOf(UNCLASSIFIED);
+  const n = samples.length;
+  const probabilities = new Array<number[]>(n);
+  const predicted = new Array<number>(n);
+  const confidence = new Array<number>(n);
+  for (const held of new Set(sources)) {
+    const rest = sources.flatMap((s, i) => (s === held ? [] : [i]));
+    const t = calibrationTemperature(
+      rest.map((i) => logits[i]!),
+      rest.map((i) => labels[i]!),
+      rest.map((i) => ruled[i]!),
+    );
+    const fired = rest.filter((i) => ruled[i]);
+    const rc = ruleConfidence(fired.length, fired.filter((i) => labels[i] === unc).length);
+    sources.forEach((s, i) => {
+      if (s !== held) return;
+      const p = softmax(logits[i]!, t);
+      probabilities[i] = p;
+      const best = argmax(p);
+      predicted[i] = ruled[i] ? unc : best;
+      confidence[i] = ruled[i] ? rc : p[best]!;
+    });
+  }
+  return { logits, labels, probabilities, predicted, confidence };
 }
 
 /** Trains a model on labelled samples; the training report comes from leave-one-source-out CV. */
@@ -185,56 +341,66 @@ export function trainHeritageModel(
       });
     }
   }
+  const weighting = opts.weighting ?? 'category';
   const sources = new Set(samples.map((s) => s.source));
+  const labels = samples.map((s) => taxonomy.indexOf(s.label));
+  const ruled = samples.map((s) => s.ruledOut === true);
+  const unc = taxonomy.indexOf(UNCLASSIFIED);
   const notes: string[] = [];
   let temperature = 1;
   let accuracy: number | null = null;
+  let modelAlone: number | null = null;
   let f1: number | null = null;
   let ece: number | null = null;
+  let brier: number | null = null;
+  let reliability: TrainingReport['reliability'] = [];
   const confusion = taxonomy.map(() => taxonomy.map(() => 0));
   if (sources.size >= 2) {
-    const cv = crossValidatedLogits(samples, taxonomy, l2, iterations);
-    temperature = fitTemperature(cv.logits, cv.labels);
-    const probs = leaveOneSourceOutCalibrated(
-      cv.logits,
-      cv.labels,
-      samples.map((s) => s.source),
-    );
-    let correct = 0;
-    probs.forEach((p, i) => {
-      const pred = argmax(p);
-      confusion[cv.labels[i]!]![pred]! += 1;
-      if (pred === cv.labels[i]) correct++;
+    const cv = crossValidateStated(samples, taxonomy, l2, iterations, weighting);
+    temperature = calibrationTemperature(cv.logits, cv.labels, ruled);
+    const correct = cv.predicted.map((p, i) => p === cv.labels[i]);
+    cv.predicted.forEach((p, i) => {
+      if (p >= 0) confusion[cv.labels[i]!]![p]! += 1;
     });
-    accuracy = correct / samples.length;
+    accuracy = correct.filter(Boolean).length / samples.length;
+    modelAlone =
+      cv.probabilities.filter((p, i) => argmax(p) === cv.labels[i]).length / samples.length;
     f1 = macroF1(confusion);
-    ece = expectedCalibrationError(probs, cv.labels);
+    ece = calibrationError(cv.confidence, correct);
+    brier = brierScore(cv.confidence, correct);
+    reliability = reliabilityTable(cv.confidence, correct);
     notes.push(
-      'the ECE uses, for each held-out source, a temperature fitted on the other sources only',
+      'accuracy, recall, confusion and calibration score the decisions as the analyzer states them: the out-of-taxonomy rules first, then the model',
+      "for each held-out source the temperature and the rules' confidence are fitted on the other sources only",
     );
+    if (unc < 0 && ruled.some(Boolean))
+      notes.push(
+        `the taxonomy has no ${UNCLASSIFIED} category: the ${ruled.filter(Boolean).length} file(s) the rules take count as wrong and are not in the confusion matrix`,
+      );
   } else {
     notes.push(
       'a single source: no cross-validation possible, no accuracy or calibration reported',
     );
   }
-  const labels = samples.map((s) => taxonomy.indexOf(s.label));
   const m = fitLogistic(
     samples.map((s) => s.x),
     labels,
     taxonomy.length,
     l2,
     iterations,
-    sourceWeights(samples.map((s) => s.source)),
+    trainingWeights(samples, weighting),
   );
+  const fired = ruled.filter(Boolean).length;
+  const firedCorrect = ruled.filter((r, i) => r && labels[i] === unc).length;
   const perCategory: Record<string, number> = {};
   const sourcesPerCategory: Record<string, number> = {};
   const recall: Record<string, number | null> = {};
   taxonomy.forEach((c, i) => {
     perCategory[c] = samples.filter((s) => s.label === c).length;
     sourcesPerCategory[c] = new Set(samples.filter((s) => s.label === c).map((s) => s.source)).size;
-    const row = confusion[i]!;
-    const n = row.reduce((a, b) => a + b, 0);
-    recall[c] = accuracy === null || n === 0 ? null : row[i]! / n;
+    const n = perCategory[c];
+    // ruled-out files of a taxonomy without `unclassified` are in no confusion cell: divide by n
+    recall[c] = accuracy === null || n === 0 ? null : confusion[i]![i]! / n;
   });
   const base = {
     samples: samples.length,
@@ -242,9 +408,13 @@ export function trainHeritageModel(
     sources_per_category: sourcesPerCategory,
     sources: sources.size,
     cross_validation: 'leave-one-source-out',
+    weighting,
     accuracy,
+    model_alone_accuracy: modelAlone,
     macro_f1: f1,
     expected_calibration_error: ece,
+    brier_score: brier,
+    reliability,
     per_category_recall: recall,
     confusion,
     l2,
@@ -263,6 +433,11 @@ export function trainHeritageModel(
     weights: m.weights,
     bias: m.bias,
     temperature,
+    out_of_taxonomy: {
+      fired,
+      correct: firedCorrect,
+      confidence: ruleConfidence(fired, firedCorrect),
+    },
     uncertain_below: opts.uncertainBelow ?? 0.5,
     training,
   };

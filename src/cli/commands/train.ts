@@ -41,9 +41,11 @@ export const trainCommand: CliCommand = {
 The taxonomy is whatever categories the CSV names (at least two). "source" groups recordings
 that must not be split between training and validation (same performer, collection or transfer
 batch); without it every file is its own source. Each file is analysed in full, its heritage
-descriptors are collected, and a calibrated logistic-regression model is trained. The training
-report (leave-one-source-out accuracy, macro F1, recall per category, expected calibration
-error, confusion matrix) is printed and stored in the artifact. When that cross-validation says
+descriptors are collected, and a calibrated logistic-regression model is trained (every category
+weighs the same, every source the same within its category). The training report
+(leave-one-source-out accuracy, macro F1, recall per category, expected calibration error and
+Brier score of the stated confidences, confusion matrix) scores the decisions as reports state
+them: the out-of-taxonomy rules first, then the model. It is printed and stored in the artifact. When that cross-validation says
 the model is weak (accuracy < 70 %, macro F1 < 60 %, ECE > 0.15, a category recalled < 50 % or
 backed by one source), the warnings are printed, stored in the model, and copied into every
 report made with it (heritage_classification.model.warnings).
@@ -90,7 +92,9 @@ listed, and the model is still written from the others); 2 usage error.`,
             `model written to ${o.out}\n` +
               `samples ${t.samples}, sources ${t.sources}, categories ${model.taxonomy.join(', ')}\n` +
               `${t.cross_validation}: accuracy ${pct(t.accuracy)}, macro F1 ${pct(t.macro_f1)}, ` +
-              `ECE ${t.expected_calibration_error === null ? 'n/a' : t.expected_calibration_error.toFixed(3)}, temperature ${model.temperature.toFixed(2)}\n\n` +
+              `ECE ${t.expected_calibration_error === null ? 'n/a' : t.expected_calibration_error.toFixed(3)}, temperature ${model.temperature.toFixed(2)}\n` +
+              `model alone (without the out-of-taxonomy rules): accuracy ${pct(t.model_alone_accuracy ?? null)}; ` +
+              `the rules took ${model.out_of_taxonomy?.fired ?? 0} file(s), stated confidence ${model.out_of_taxonomy?.confidence.toFixed(2) ?? 'n/a'}\n\n` +
               renderTable(
                 ['true \\ predicted', ...model.taxonomy],
                 model.taxonomy.map((c, i) => [c, ...t.confusion[i]!.map(String)]),

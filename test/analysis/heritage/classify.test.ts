@@ -154,7 +154,19 @@ test('silence and a test tone are unclassified, with the rule that decided it', 
   assert.ok(beep.unclassified_reasons.some((r) => /pure tone/.test(r)));
   // the scores of every taxonomy category are still there (CONTRACT)
   assert.equal(Object.keys(beep.scores).length, createDefaultModel().taxonomy.length);
-  assert.ok(beep.confidence >= 0 && beep.confidence <= 1);
+  // a rule-decided result states the rules' smoothed precision on the model's training files
+  const rules = createDefaultModel().out_of_taxonomy!;
+  assert.equal(beep.confidence, Math.round(rules.confidence * 10000) / 10000);
+  assert.equal(quiet.confidence, beep.confidence);
+  // a model without that record (older artifacts) falls back to what the model leaves outside
+  const { out_of_taxonomy: _r, ...older } = createDefaultModel();
+  const old = classifyHeritage(older, musicSections, measure(tone(1000, 8, 16000, 0.3)));
+  const top = Math.max(
+    ...Object.entries(old.scores)
+      .filter(([c]) => c !== 'unclassified')
+      .map(([, p]) => p),
+  );
+  assert.ok(Math.abs(old.confidence - Math.max(old.scores['unclassified']!, 1 - top)) < 1e-3);
 });
 
 test('acoustic content shape: speech-like bursts change faster than a held harmonic note', () => {
