@@ -1,4 +1,5 @@
 /** Recording view: timeline, readable report sections and (for archivists) corrections. */
+import type { ReviewInfo } from '../../../src/metadata/review/corrections.js';
 import type { Report } from '../../../src/report/index.js';
 import type {
   AudioUrl,
@@ -19,7 +20,7 @@ import { fmtDuration, fmtTime, h, pretty, toast } from '../dom.js';
 /* eslint-disable @typescript-eslint/no-explicit-any -- report sections are deep JSON documents */
 type Json = any;
 /** The served report: the reviewed version carries its review state. */
-type ServedReport = Report & { readonly review?: Json };
+type ServedReport = Report & { readonly review?: ReviewInfo };
 
 const SPEAKER_COLORS = [
   '#2e75b6',
@@ -658,8 +659,9 @@ export function renderRecording(root: HTMLElement, taskId: string): () => void {
       h(
         'p',
         { id: 'review-state' },
+        // An approved review always names who and when (metadata/review/corrections.ts).
         review?.approved
-          ? `Approved by ${review.approved_by} at ${new Date(review.approved_at).toLocaleString()}`
+          ? `Approved by ${review.approved_by!} at ${new Date(review.approved_at!).toLocaleString()}`
           : `Not approved yet (version ${version})`,
       ),
       h(
