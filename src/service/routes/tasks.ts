@@ -32,6 +32,7 @@ import {
   acceptedSchema,
   batchAcceptedSchema,
   exportListSchema,
+  reportResponseSchema,
   taskListSchema,
   taskStatusSchema,
   type Accepted,
@@ -450,13 +451,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
         security: SECURITY,
         params: taskIdParams,
         querystring: versionQuery,
-        response: {
-          200: {
-            type: 'object',
-            additionalProperties: true,
-            properties: { task_id: { type: 'string' }, schema_version: { type: 'string' } },
-          },
-        },
+        response: { 200: reportResponseSchema },
       },
     },
     async (req, reply) => {

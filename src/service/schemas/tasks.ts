@@ -7,6 +7,8 @@
  * first, so `properties` are ordered as they go on the wire.
  */
 import type { FromSchema } from 'json-schema-to-ts';
+import type { ReviewInfo } from '../../metadata/review/corrections.js';
+import type { Report } from '../../report/index.js';
 import { TASK_STATUSES } from '../../store/types.js';
 
 /** One task's state (`GET /api/v1/status/{id}`, the items of `GET /api/v1/tasks`, …). */
@@ -100,6 +102,22 @@ export const taskListSchema = {
   additionalProperties: false,
 } as const;
 export type TaskList = FromSchema<typeof taskListSchema>;
+
+/**
+ * `GET /api/v1/results/{id}`: the report, sent as stored (no serialiser runs on it), so the schema
+ * only names what every version has; docs/schema/report.schema.json describes the rest.
+ */
+export const reportResponseSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: { task_id: { type: 'string' }, schema_version: { type: 'string' } },
+} as const;
+/**
+ * The served report, typed from src/report (FromSchema would need report.schema.json and its
+ * section schemas copied as TypeScript literals: a second source). The reviewed version carries
+ * its review state.
+ */
+export type ServedReport = Report & { readonly review?: ReviewInfo };
 
 /** `GET /api/v1/results/{id}/exports`. */
 export const exportListSchema = {

@@ -1,12 +1,11 @@
 /** Recording view: timeline, readable report sections and (for archivists) corrections. */
-import type { ReviewInfo } from '../../../src/metadata/review/corrections.js';
-import type { Report } from '../../../src/report/index.js';
 import type {
   AudioUrl,
   CorrectionBody,
   Corrections,
   Peaks,
 } from '../../../src/service/schemas/review.js';
+import type { ServedReport } from '../../../src/service/schemas/tasks.js';
 import { api, blobUrl, canEdit, currentSession } from '../api.js';
 import { duplicatesCard } from '../components/duplicates-card.js';
 import { SEGMENT_COLORS, Timeline, type Lane } from '../components/timeline.js';
@@ -19,8 +18,6 @@ import { fmtDuration, fmtTime, h, pretty, toast } from '../dom.js';
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- report sections are deep JSON documents */
 type Json = any;
-/** The served report: the reviewed version carries its review state. */
-type ServedReport = Report & { readonly review?: ReviewInfo };
 
 const SPEAKER_COLORS = [
   '#2e75b6',
