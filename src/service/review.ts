@@ -19,6 +19,7 @@ import { reportForTask } from '../pipeline/report-identity.js';
 import type { Correction, JsonObject, Store, Task, TaskReview } from '../store/types.js';
 import { audit } from './audit.js';
 import { actorOf } from './principal.js';
+import type { Accuracy, CorrectionView } from './schemas/review.js';
 import { confirmedSpeakerNames } from './voices.js';
 
 /** Which version of a result to serve: the reviewed one (default) or the machine's. */
@@ -145,7 +146,7 @@ export async function addCorrection(
   return { correction, report };
 }
 
-export function correctionView(c: Correction): Record<string, unknown> {
+export function correctionView(c: Correction): CorrectionView {
   return {
     version: c.version,
     kind: c.kind,
@@ -163,7 +164,7 @@ interface Counter {
  * How much reviewers changed, per analyzer, over every stored correction: the measured accuracy
  * of the machine on this archive's own material.
  */
-export async function computeAccuracy(store: Store): Promise<Record<string, unknown>> {
+export async function computeAccuracy(store: Store): Promise<Accuracy> {
   const all = await store.reviews.listCorrectionsByKind([
     'set_category',
     'move_boundary',

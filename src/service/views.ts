@@ -1,44 +1,8 @@
-/** JSON views of stored rows (field names fixed by CONTRACT.md) and their schemas. */
-import { TASK_STATUSES, type Task } from '../store/types.js';
+/** JSON views of stored rows (field names fixed by CONTRACT.md; schemas in schemas/). */
+import type { Task } from '../store/types.js';
+import type { TaskStatusView } from './schemas/tasks.js';
 
-export const taskStatusSchema = {
-  $id: 'TaskStatus',
-  type: 'object',
-  properties: {
-    task_id: { type: 'string' },
-    status: { type: 'string', enum: TASK_STATUSES },
-    progress: { type: 'number', description: 'Percent done, 0–100' },
-    processing_type: { type: 'string' },
-    priority: { type: 'integer' },
-    batch_id: { type: ['string', 'null'] },
-    file_name: { type: ['string', 'null'] },
-    size_bytes: { type: ['integer', 'null'] },
-    sha256: { type: ['string', 'null'] },
-    created_at: { type: 'string' },
-    started_at: { type: ['string', 'null'] },
-    completed_at: { type: ['string', 'null'] },
-    processing_time: { type: ['number', 'null'], description: 'Seconds' },
-    duration_sec: { type: ['number', 'null'] },
-    attempts: { type: 'integer' },
-    cached_from_task_id: { type: ['string', 'null'] },
-    external_ids: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
-    error: {
-      type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' } },
-    },
-  },
-  required: [
-    'task_id',
-    'status',
-    'progress',
-    'created_at',
-    'started_at',
-    'completed_at',
-    'processing_time',
-  ],
-} as const;
-
-export function taskStatusView(t: Task): Record<string, unknown> {
+export function taskStatusView(t: Task): TaskStatusView {
   return {
     task_id: t.id,
     status: t.status,

@@ -12,29 +12,13 @@ import {
 import { refreshSuggestions } from '../jobs/voiceprints.js';
 import { SonoError } from '../errors.js';
 import type { NewVoice, Store, StoredVoice } from '../store/types.js';
+import type { VoiceView } from './schemas/voices.js';
 
 /** Version of the voices JSON documents (docs/schema/voices.schema.json). */
 export const VOICES_SCHEMA_VERSION = '1.0.0';
 
-/** A speaker of a recording as shown to people (the web page, the CLI). */
-export interface VoiceView {
-  readonly voice_id: number;
-  readonly speaker: string;
-  readonly model: string;
-  readonly task_id: string | null;
-  readonly file_name: string | null;
-  readonly talk_time_sec: number | null;
-  /** Only a name a person confirmed. */
-  readonly name: string | null;
-  /** A proposed name, until a person confirms it. */
-  readonly suggested_name: string | null;
-  /** Calibrated probability that the suggestion is right. */
-  readonly suggestion_score: number | null;
-  /** False while the embedding model has no fitted calibration (the score is a generic guess). */
-  readonly score_calibrated: boolean | null;
-  /** Where the suggestion comes from (the confirmed voice). */
-  readonly suggested_from: { readonly voice_id: number; readonly task_id: string | null } | null;
-}
+/** A speaker of a recording as shown to people (the web page, the CLI): schemas/voices.ts. */
+export type { VoiceView };
 
 export async function viewOf(store: Store, v: StoredVoice): Promise<VoiceView> {
   const suggested = v.nameStatus === 'suggested';

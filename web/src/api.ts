@@ -1,11 +1,21 @@
-/** The page's only way to the server: the public /api/v1, with the signed-in user's JWT. */
+/**
+ * The page's only way to the server: the public /api/v1, with the signed-in user's JWT. Request
+ * and response types come from the routes' schemas (src/service/schemas/, types only).
+ */
+import type { LoginBody, LoginResponse } from '../../src/service/schemas/auth.js';
+import type { ErrorBody } from '../../src/service/schemas/errors.js';
+import type { Accepted } from '../../src/service/schemas/tasks.js';
+
 const TOKEN_KEY = 'sonoteca.token';
 
 export interface Session {
   readonly token: string;
   readonly username: string;
-  readonly role: 'admin' | 'archivist' | 'viewer';
+  readonly role: LoginResponse['role'];
 }
+
+/** An error body as far as it could be read (a proxy's error page has none). */
+type ErrorReply = { error?: Partial<ErrorBody['error']> };
 
 export class ApiError extends Error {
   constructor(
@@ -48,7 +58,7 @@ export function signOut(): void {
 
 async function errorOf(res: Response): Promise<ApiError> {
   try {
-    const b = (await res.json()) as { error?: { code?: string; message?: string } };
+    const b = (await res.json()) as ErrorReply;
     return new ApiError(res.status, b.error?.code ?? 'HTTP', b.error?.message ?? res.statusText);
   } catch {
     return new ApiError(res.status, 'HTTP', res.statusText);
@@ -59,10 +69,10 @@ export async function signIn(username: string, password: string): Promise<Sessio
   const res = await fetch('/api/v1/auth/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ username, password } satisfies LoginBody),
   });
   if (!res.ok) throw await errorOf(res);
-  const b = (await res.json()) as { access_token: string };
+  const b = (await res.json()) as LoginResponse;
   sessionStorage.setItem(TOKEN_KEY, b.access_token);
   return currentSession()!;
 }
@@ -98,23 +108,20 @@ export async function blobUrl(path: string): Promise<string> {
 }
 
 /** One file upload with progress (fetch has no upload progress events; XHR does). */
-export function uploadFile(
-  file: File,
-  onProgress: (fraction: number) => void,
-): Promise<{ task_id: string }> {
+export function uploadFile(file: File, onProgress: (fraction: number) => void): Promise<Accepted> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/v1/process');
     for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => {
-      let body: { task_id?: string; error?: { code: string; message: string } } = {};
+      let body: Partial<Accepted> & ErrorReply = {};
       try {
         body = JSON.parse(xhr.responseText) as typeof body;
       } catch {
         /* non-JSON error page */
       }
-      if (xhr.status === 202 && body.task_id) resolve({ task_id: body.task_id });
+      if (xhr.status === 202 && body.task_id) resolve(body as Accepted);
       else
         reject(
           new ApiError(

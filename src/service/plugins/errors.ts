@@ -4,34 +4,12 @@
  * types, multipart limits) are mapped onto the registry too.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isSonoError, SonoError, type ErrorCode } from '../../errors.js';
+import { isSonoError, SonoError } from '../../errors.js';
 import type { ServiceMetrics } from '../metrics.js';
 
-export interface ErrorBody {
-  readonly error: {
-    readonly code: ErrorCode;
-    readonly message: string;
-    readonly details?: unknown;
-  };
-}
+import type { ErrorBody } from '../schemas/errors.js';
 
-/** JSON schema of the error body (shared by every route's responses). */
-export const ERROR_SCHEMA = {
-  $id: 'SonoErrorBody',
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        details: { type: 'object', additionalProperties: true },
-      },
-      required: ['code', 'message'],
-    },
-  },
-  required: ['error'],
-} as const;
+export { ERROR_SCHEMA } from '../schemas/errors.js';
 
 function fromFastifyError(err: FastifyError, maxUploadBytes: number): SonoError {
   if (err.validation) {

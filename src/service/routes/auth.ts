@@ -5,9 +5,15 @@ import { hashPassword, verifyPassword, dummyPasswordHash } from '../auth/passwor
 import { audit } from '../audit.js';
 import type { RouteContext } from '../context.js';
 import { credentialStamp, principalOf, requireRole, type JwtClaims } from '../plugins/auth.js';
+import {
+  loginBodySchema,
+  loginResponseSchema,
+  type LoginBody,
+  type LoginResponse,
+} from '../schemas/auth.js';
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.post<{ Body: { username: string; password: string } }>(
+  app.post<{ Body: LoginBody }>(
     '/api/v1/auth/login',
     {
       config: {
@@ -21,30 +27,11 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: RouteContext): voi
       schema: {
         tags: ['auth'],
         summary: 'Get a JWT for a user',
-        body: {
-          type: 'object',
-          properties: {
-            username: { type: 'string', minLength: 1, maxLength: 128 },
-            password: { type: 'string', minLength: 1, maxLength: 1024 },
-          },
-          required: ['username', 'password'],
-          additionalProperties: false,
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              access_token: { type: 'string' },
-              token_type: { type: 'string', enum: ['bearer'] },
-              expires_in: { type: 'integer' },
-              role: { type: 'string' },
-            },
-            required: ['access_token', 'token_type', 'expires_in'],
-          },
-        },
+        body: loginBodySchema,
+        response: { 200: loginResponseSchema },
       },
     },
-    async (req) => {
+    async (req): Promise<LoginResponse> => {
       const { username, password } = req.body;
       const user = await ctx.store.users.getByUsername(username);
       const ok =

@@ -3,33 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { SECURITY, type RouteContext } from '../context.js';
 import { findTaskDuplicates } from '../duplicates.js';
 import { requireRole } from '../plugins/auth.js';
+import { taskDuplicatesSchema } from '../schemas/duplicates.js';
 import { loadTask } from './tasks.js';
-
-const pairSchema = {
-  type: 'object',
-  required: [
-    'a',
-    'b',
-    'kind',
-    'offset_a_sec',
-    'offset_b_sec',
-    'duration_sec',
-    'speed_ratio',
-    'score',
-  ],
-  properties: {
-    a: { type: 'string' },
-    b: { type: 'string' },
-    kind: { type: 'string', enum: ['exact', 'near_duplicate', 'partial_overlap'] },
-    offset_a_sec: { type: 'number' },
-    offset_b_sec: { type: 'number' },
-    duration_sec: { type: 'number' },
-    speed_ratio: { type: 'number' },
-    score: { type: 'number' },
-    b_task_id: { type: ['string', 'null'] },
-    b_file_name: { type: ['string', 'null'] },
-  },
-} as const;
 
 export function registerDuplicatesRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Params: { task_id: string } }>(
@@ -46,17 +21,7 @@ export function registerDuplicatesRoutes(app: FastifyInstance, ctx: RouteContext
           properties: { task_id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
           required: ['task_id'],
         },
-        response: {
-          200: {
-            type: 'object',
-            required: ['schema_version', 'task_id', 'pairs'],
-            properties: {
-              schema_version: { type: 'string' },
-              task_id: { type: 'string' },
-              pairs: { type: 'array', items: pairSchema },
-            },
-          },
-        },
+        response: { 200: taskDuplicatesSchema },
       },
     },
     async (req) => findTaskDuplicates(ctx.store, await loadTask(ctx, req.params.task_id)),

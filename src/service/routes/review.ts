@@ -10,12 +10,26 @@ import { SonoError } from '../../errors.js';
 import { REVIEW_REASONS, type ReviewReason } from '../../metadata/review/index.js';
 import {
   TASK_STATUSES,
-  type CollectionItem,
+  type CollectionItem as StoredCollectionItem,
   type CollectionSort,
   type TaskStatus,
 } from '../../store/types.js';
 import { SECURITY, type RouteContext } from '../context.js';
 import { requireRole } from '../plugins/auth.js';
+import {
+  accuracySchema,
+  audioUrlSchema,
+  collectionPageSchema,
+  correctionBodySchema,
+  correctionsSchema,
+  reviewQueueSchema,
+  type AudioUrl,
+  type CorrectionBody,
+  type CollectionItem,
+  type CollectionPage,
+  type Corrections,
+  type ReviewQueue,
+} from '../schemas/review.js';
 import {
   addCorrection,
   buildLabelsCsv,
@@ -41,28 +55,7 @@ const pageProperties = {
   offset: { type: 'integer', minimum: 0, default: 0 },
 } as const;
 
-const itemSchema = {
-  type: 'object',
-  additionalProperties: true,
-  properties: {
-    task_id: { type: 'string' },
-    status: { type: 'string' },
-    progress: { type: 'number' },
-    file_name: { type: ['string', 'null'] },
-    duration_sec: { type: ['number', 'null'] },
-    created_at: { type: 'string' },
-    category: { type: ['string', 'null'] },
-    category_uncertain: { type: ['boolean', 'null'] },
-    qc_verdict: { type: ['string', 'null'] },
-    speakers: { type: ['integer', 'null'] },
-    reviewed: { type: 'boolean' },
-    version: { type: 'integer' },
-    reasons: { type: 'array', items: { type: 'string' } },
-    priority_score: { type: 'number' },
-  },
-} as const;
-
-function itemView({ task, review }: CollectionItem): Record<string, unknown> {
+function itemView({ task, review }: StoredCollectionItem): CollectionItem {
   return {
     ...taskStatusView(task),
     category: review?.category ?? null,
@@ -72,7 +65,7 @@ function itemView({ task, review }: CollectionItem): Record<string, unknown> {
     reviewed: review?.reviewed ?? false,
     reviewed_by: review?.reviewedBy ?? null,
     version: review?.version ?? 0,
-    reasons: review?.reasons ?? [],
+    reasons: [...(review?.reasons ?? [])],
     priority_score: review?.priorityScore ?? 0,
   };
 }
@@ -123,22 +116,10 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
           },
           additionalProperties: false,
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: { type: 'array', items: itemSchema },
-              total: { type: 'integer' },
-              offset: { type: 'integer' },
-              limit: { type: 'integer' },
-              by_status: { type: 'object', additionalProperties: { type: 'integer' } },
-              by_category: { type: 'object', additionalProperties: { type: 'integer' } },
-            },
-          },
-        },
+        response: { 200: collectionPageSchema },
       },
     },
-    async (req) => {
+    async (req): Promise<CollectionPage> => {
       await syncSummaries(store);
       const q = req.query;
       let status: TaskStatus[] | undefined;
@@ -191,30 +172,10 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
           },
           additionalProperties: false,
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: { type: 'array', items: itemSchema },
-              total: { type: 'integer' },
-              reasons: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    reason: { type: 'string' },
-                    label: { type: 'string' },
-                    weight: { type: 'number' },
-                    count: { type: 'integer' },
-                  },
-                },
-              },
-            },
-          },
-        },
+        response: { 200: reviewQueueSchema },
       },
     },
-    async (req) => {
+    async (req): Promise<ReviewQueue> => {
       await syncSummaries(store);
       const page = await store.reviews.listQueue({
         ...(req.query.reason !== undefined ? { reason: req.query.reason } : {}),
@@ -243,6 +204,7 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
         tags: ['review'],
         summary: 'Per analyzer, how much reviewers changed (the machine’s measured accuracy here)',
         security: SECURITY,
+        response: { 200: accuracySchema },
       },
     },
     async () => computeAccuracy(store),
@@ -306,15 +268,10 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
         summary: 'A signed URL (valid one hour) to play the recording where no header can be sent',
         security: SECURITY,
         params: taskIdParams,
-        response: {
-          200: {
-            type: 'object',
-            properties: { url: { type: 'string' }, expires_in: { type: 'integer' } },
-          },
-        },
+        response: { 200: audioUrlSchema },
       },
     },
-    async (req) => {
+    async (req): Promise<AudioUrl> => {
       const task = await loadTask(ctx, req.params.task_id);
       return { url: signAudioUrl(ctx.config.secretKey, task.id), expires_in: AUDIO_URL_TTL_SEC };
     },
@@ -370,9 +327,10 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
           'Every stored version of a result: who corrected what, when (version 0 is the machine’s)',
         security: SECURITY,
         params: taskIdParams,
+        response: { 200: correctionsSchema },
       },
     },
-    async (req) => {
+    async (req): Promise<Corrections> => {
       const task = await loadTask(ctx, req.params.task_id);
       const list = await store.reviews.listCorrections(task.id);
       const summary = await store.reviews.getSummary(task.id);
@@ -387,7 +345,7 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
 
   app.post<{
     Params: { task_id: string };
-    Body: { base_version?: number; correction: unknown };
+    Body: CorrectionBody;
   }>(
     '/api/v1/results/:task_id/corrections',
     {
@@ -401,15 +359,7 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: RouteContext): v
           'the edit was made on (409 when another edit came first).',
         security: SECURITY,
         params: taskIdParams,
-        body: {
-          type: 'object',
-          properties: {
-            base_version: { type: 'integer', minimum: 0 },
-            correction: { type: 'object', additionalProperties: true },
-          },
-          required: ['correction'],
-          additionalProperties: false,
-        },
+        body: correctionBodySchema,
       },
     },
     async (req, reply) => {

@@ -28,7 +28,19 @@ import {
   type Submission,
 } from '../submissions.js';
 import { discardUploads, receiveUpload, removeUpload, type StoredUpload } from '../uploads.js';
-import { taskStatusSchema, taskStatusView } from '../views.js';
+import {
+  acceptedSchema,
+  batchAcceptedSchema,
+  exportListSchema,
+  reportResponseSchema,
+  taskListSchema,
+  taskStatusSchema,
+  type Accepted,
+  type BatchAccepted,
+  type ExportList,
+  type TaskList,
+} from '../schemas/tasks.js';
+import { taskStatusView } from '../views.js';
 
 /** `?version=machine` serves the machine result; the reviewed version is the default. */
 const versionQuery = {
@@ -266,18 +278,6 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
   const archivist = requireRole('archivist');
   const viewer = requireRole('viewer');
 
-  const acceptedSchema = {
-    type: 'object',
-    properties: {
-      task_id: { type: 'string' },
-      status: { type: 'string' },
-      message: { type: 'string' },
-      sha256: { type: 'string' },
-      size_bytes: { type: 'integer' },
-    },
-    required: ['task_id', 'status', 'message'],
-  } as const;
-
   app.post(
     '/api/v1/process',
     {
@@ -324,7 +324,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
         message: `Accepted ${u.originalName} (${u.sizeBytes} bytes) for ${parsed.processingType} analysis`,
         sha256: u.sha256,
         size_bytes: u.sizeBytes,
-      });
+      } satisfies Accepted);
     },
   );
 
@@ -343,17 +343,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
           'All-or-nothing: one bad file rejects the batch.',
         consumes: ['multipart/form-data', 'application/json'],
         security: SECURITY,
-        response: {
-          202: {
-            type: 'object',
-            properties: {
-              batch_id: { type: 'string' },
-              task_ids: { type: 'array', items: { type: 'string' } },
-              status: { type: 'string' },
-            },
-            required: ['batch_id', 'task_ids'],
-          },
-        },
+        response: { 202: batchAcceptedSchema },
       },
     },
     async (req, reply) => {
@@ -427,9 +417,11 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
           ...(label !== undefined ? { label } : {}),
         },
       );
-      return reply
-        .code(202)
-        .send({ batch_id: batchId, task_ids: tasks.map((t) => t.id), status: 'queued' });
+      return reply.code(202).send({
+        batch_id: batchId,
+        task_ids: tasks.map((t) => t.id),
+        status: 'queued',
+      } satisfies BatchAccepted);
     },
   );
 
@@ -459,13 +451,7 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
         security: SECURITY,
         params: taskIdParams,
         querystring: versionQuery,
-        response: {
-          200: {
-            type: 'object',
-            additionalProperties: true,
-            properties: { task_id: { type: 'string' }, schema_version: { type: 'string' } },
-          },
-        },
+        response: { 200: reportResponseSchema },
       },
     },
     async (req, reply) => {
@@ -488,28 +474,10 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
         summary: 'Exports available for a completed task',
         security: SECURITY,
         params: taskIdParams,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              task_id: { type: 'string' },
-              exports: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    media_type: { type: 'string' },
-                    url: { type: 'string' },
-                  },
-                },
-              },
-            },
-          },
-        },
+        response: { 200: exportListSchema },
       },
     },
-    async (req) => {
+    async (req): Promise<ExportList> => {
       const task = await loadTask(ctx, req.params.task_id);
       const report = await loadReport(ctx, task);
       return {
@@ -602,18 +570,10 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
           },
           additionalProperties: false,
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: { type: 'array', items: taskStatusSchema },
-              next_cursor: { type: ['string', 'null'] },
-            },
-          },
-        },
+        response: { 200: taskListSchema },
       },
     },
-    async (req) => {
+    async (req): Promise<TaskList> => {
       const q = req.query;
       let status: TaskStatus[] | undefined;
       if (q.status !== undefined) {

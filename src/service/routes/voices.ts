@@ -11,6 +11,7 @@ import { audit } from '../audit.js';
 import { SECURITY, type RouteContext } from '../context.js';
 import { principalOf, requireRole } from '../plugins/auth.js';
 import { actorOf } from '../principal.js';
+import { speakerNameBodySchema, voicesSchema, type SpeakerNameBody } from '../schemas/voices.js';
 import {
   nameSpeaker,
   recordingVoices,
@@ -18,35 +19,6 @@ import {
   VOICES_SCHEMA_VERSION,
 } from '../voices.js';
 import { loadTask } from './tasks.js';
-
-const voiceSchema = {
-  type: 'object',
-  properties: {
-    voice_id: { type: 'integer' },
-    speaker: { type: 'string' },
-    model: { type: 'string' },
-    task_id: { type: ['string', 'null'] },
-    file_name: { type: ['string', 'null'] },
-    talk_time_sec: { type: ['number', 'null'] },
-    name: { type: ['string', 'null'] },
-    suggested_name: { type: ['string', 'null'] },
-    suggestion_score: { type: ['number', 'null'] },
-    score_calibrated: { type: ['boolean', 'null'] },
-    suggested_from: {
-      type: ['object', 'null'],
-      properties: { voice_id: { type: 'integer' }, task_id: { type: ['string', 'null'] } },
-    },
-  },
-} as const;
-
-const voicesResponse = {
-  type: 'object',
-  properties: {
-    schema_version: { type: 'string' },
-    task_id: { type: 'string' },
-    speakers: { type: 'array', items: voiceSchema },
-  },
-} as const;
 
 function shaOf(task: Task): string {
   if (task.sha256 === null) {
@@ -77,7 +49,7 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
           'Speakers of the recording with confirmed names and proposed names (calibrated score)',
         security: SECURITY,
         params,
-        response: { 200: voicesResponse },
+        response: { 200: voicesSchema },
       },
     },
     async (req) => {
@@ -90,7 +62,7 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
   );
 
-  app.put<{ Params: { task_id: string; speaker: string }; Body: { name: string } }>(
+  app.put<{ Params: { task_id: string; speaker: string }; Body: SpeakerNameBody }>(
     '/api/v1/tasks/:task_id/speakers/:speaker/name',
     {
       preHandler: requireRole('archivist'),
@@ -100,13 +72,8 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
           'Name (or confirm the proposed name of) a speaker; proposes it for matching voices elsewhere',
         security: SECURITY,
         params: { ...params, required: ['task_id', 'speaker'] },
-        body: {
-          type: 'object',
-          required: ['name'],
-          properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
-          additionalProperties: false,
-        },
-        response: { 200: voicesResponse },
+        body: speakerNameBodySchema,
+        response: { 200: voicesSchema },
       },
     },
     async (req) => {
@@ -141,7 +108,7 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
           'Reject the name proposed for a speaker (never proposed for this voice again); 409 when none is proposed, 404 for an unknown speaker',
         security: SECURITY,
         params: { ...params, required: ['task_id', 'speaker'] },
-        response: { 200: voicesResponse },
+        response: { 200: voicesSchema },
       },
     },
     async (req) => {

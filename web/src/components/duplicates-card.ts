@@ -3,23 +3,10 @@
  * pair with its kind, where the shared audio starts in each recording, how long it is, the speed
  * ratio and the score, and a link to the other recording.
  */
+import type { TaskDuplicatesView } from '../../../src/service/schemas/duplicates.js';
 import { api, ApiError } from '../api.js';
 import { fmtTime, h, pretty } from '../dom.js';
 import { dataTable } from './data-table.js';
-
-/** One pair as the route returns it (docs/schema/duplicates.schema.json plus the task fields). */
-export interface DuplicatePairView {
-  readonly a: string;
-  readonly b: string;
-  readonly kind: 'exact' | 'near_duplicate' | 'partial_overlap';
-  readonly offset_a_sec: number;
-  readonly offset_b_sec: number;
-  readonly duration_sec: number;
-  readonly speed_ratio: number;
-  readonly score: number;
-  readonly b_task_id: string | null;
-  readonly b_file_name: string | null;
-}
 
 function speed(r: number): string {
   const pct = (r - 1) * 100;
@@ -37,7 +24,7 @@ export function duplicatesCard(taskId: string): HTMLElement {
     h('h2', { id: 'dup-h' }, 'Duplicates'),
     body,
   );
-  void api<{ pairs: readonly DuplicatePairView[] }>(`/api/v1/tasks/${taskId}/duplicates`)
+  void api<TaskDuplicatesView>(`/api/v1/tasks/${taskId}/duplicates`)
     .then(({ pairs }) => {
       if (pairs.length === 0) {
         body.replaceChildren(h('p', {}, 'No other recording in the archive shares this audio.'));

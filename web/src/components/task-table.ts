@@ -1,25 +1,9 @@
 /** The table of tasks shared by the collection and the review queue. */
+import type { CollectionItem } from '../../../src/service/schemas/review.js';
 import { h, fmtDuration, pretty } from '../dom.js';
 
-export interface TaskItem {
-  task_id: string;
-  status: string;
-  progress: number;
-  file_name: string | null;
-  duration_sec: number | null;
-  created_at: string;
-  category: string | null;
-  category_uncertain: boolean | null;
-  qc_verdict: string | null;
-  speakers: number | null;
-  reviewed: boolean;
-  reasons: string[];
-  priority_score: number;
-  error?: { code: string; message: string };
-}
-
 export function taskTable(
-  items: readonly TaskItem[],
+  items: readonly CollectionItem[],
   opts: { caption: string; reasonLabels?: Readonly<Record<string, string>> },
 ): HTMLTableElement {
   const head = ['File', 'Status', 'Duration', 'Category', 'QC', 'Speakers', 'Reviewed', 'Added'];

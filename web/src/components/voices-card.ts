@@ -4,21 +4,10 @@
  * it. Archivists confirm or reject a suggestion, or name a speaker themselves (PUT …/name,
  * POST …/reject); the name is then proposed for matching voices in other recordings.
  */
+import type { SpeakerNameBody, VoiceView, Voices } from '../../../src/service/schemas/voices.js';
 import { api } from '../api.js';
 import { h, toast } from '../dom.js';
 import { dataTable } from './data-table.js';
-
-/** One speaker as the route returns it (src/service/voices.ts VoiceView). */
-export interface VoiceView {
-  readonly voice_id: number;
-  readonly speaker: string;
-  readonly model: string;
-  readonly name: string | null;
-  readonly suggested_name: string | null;
-  readonly suggestion_score: number | null;
-  readonly score_calibrated: boolean | null;
-  readonly suggested_from: { readonly voice_id: number; readonly task_id: string | null } | null;
-}
 
 /**
  * @param onChanged - called after a name is confirmed (the served report and exports change).
@@ -44,7 +33,10 @@ export function voicesCard(taskId: string, edit: boolean, onChanged: () => void)
     }
   };
   const setName = (speaker: string, name: string) =>
-    api(`${base}/${speaker}/name`, { method: 'PUT', body: JSON.stringify({ name }) });
+    api<Voices>(`${base}/${speaker}/name`, {
+      method: 'PUT',
+      body: JSON.stringify({ name } satisfies SpeakerNameBody),
+    });
 
   const row = (v: VoiceView): HTMLTableRowElement => {
     // One row per speaker and model; in practice one model (the neural diarizer's).
@@ -92,7 +84,7 @@ export function voicesCard(taskId: string, edit: boolean, onChanged: () => void)
               type: 'button',
               onclick: () =>
                 void act(
-                  () => api(`${base}/${v.speaker}/reject`, { method: 'POST' }),
+                  () => api<Voices>(`${base}/${v.speaker}/reject`, { method: 'POST' }),
                   `Rejected ${proposed}`,
                   false,
                 ),
@@ -121,7 +113,7 @@ export function voicesCard(taskId: string, edit: boolean, onChanged: () => void)
   };
 
   const load = async () => {
-    const { speakers } = await api<{ speakers: readonly VoiceView[] }>(base);
+    const { speakers } = await api<Voices>(base);
     if (speakers.length === 0) {
       body.replaceChildren(h('p', {}, 'No speaker of this recording has a voice embedding.'));
       return;

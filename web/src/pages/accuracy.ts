@@ -1,8 +1,7 @@
 /** Accuracy dashboard: per analyzer, how much reviewers changed. */
+import type { Accuracy } from '../../../src/service/schemas/review.js';
 import { api } from '../api.js';
 import { h, pretty, toast } from '../dom.js';
-
-type Stats = { approved_recordings: number; analyzers: Record<string, unknown>[] };
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '—';
@@ -17,7 +16,7 @@ function cell(v: unknown): string {
 
 export function renderAccuracy(root: HTMLElement): void {
   root.replaceChildren(h('h1', {}, 'Accuracy on this archive'));
-  api<Stats>('/api/v1/review/accuracy').then(
+  api<Accuracy>('/api/v1/review/accuracy').then(
     (s) => {
       root.append(
         h(
@@ -32,7 +31,7 @@ export function renderAccuracy(root: HTMLElement): void {
           h(
             'section',
             { class: 'card' },
-            h('h2', {}, pretty(String(analyzer))),
+            h('h2', {}, pretty(analyzer)),
             h(
               'table',
               { class: 'kv' },

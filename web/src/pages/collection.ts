@@ -1,16 +1,10 @@
 /** Collection: every task, searched, filtered, sorted and paged by the server; uploads. */
+import type { CollectionPage } from '../../../src/service/schemas/review.js';
 import { api, canEdit, currentSession, uploadFile } from '../api.js';
-import { taskTable, type TaskItem } from '../components/task-table.js';
+import { taskTable } from '../components/task-table.js';
 import { h, toast } from '../dom.js';
 
 const PAGE = 50;
-
-interface Page {
-  items: TaskItem[];
-  total: number;
-  by_status: Record<string, number>;
-  by_category: Record<string, number>;
-}
 
 function select(
   id: string,
@@ -80,7 +74,7 @@ export function renderCollection(root: HTMLElement): () => void {
     if (state.status) p.set('status', state.status);
     if (state.category) p.set('category', state.category);
     if (state.qc) p.set('qc_verdict', state.qc);
-    const page = await api<Page>(`/api/v1/collection?${p}`);
+    const page = await api<CollectionPage>(`/api/v1/collection?${p}`);
     if (!alive) return;
     tableBox.replaceChildren(taskTable(page.items, { caption: `Recordings (${page.total})` }));
     const from = page.total === 0 ? 0 : state.offset + 1;

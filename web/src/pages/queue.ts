@@ -1,20 +1,15 @@
 /** Review queue: what most needs a person, ranked by the server, with a count per reason. */
+import type { ReviewQueue } from '../../../src/service/schemas/review.js';
 import { api } from '../api.js';
-import { taskTable, type TaskItem } from '../components/task-table.js';
+import { taskTable } from '../components/task-table.js';
 import { h, toast } from '../dom.js';
-
-interface Queue {
-  items: TaskItem[];
-  total: number;
-  reasons: { reason: string; label: string; count: number }[];
-}
 
 export function renderQueue(root: HTMLElement): void {
   let reason = '';
   const counts = h('ul', { class: 'reason-counts', 'aria-label': 'Reasons' });
   const box = h('div', { class: 'table-box' });
   const load = async () => {
-    const q = await api<Queue>(
+    const q = await api<ReviewQueue>(
       `/api/v1/review/queue?limit=100${reason ? `&reason=${reason}` : ''}`,
     );
     const labels = Object.fromEntries(q.reasons.map((r) => [r.reason, r.label]));

@@ -1,11 +1,22 @@
 /** Recording view: timeline, readable report sections and (for archivists) corrections. */
+import type {
+  AudioUrl,
+  CorrectionBody,
+  Corrections,
+  Peaks,
+} from '../../../src/service/schemas/review.js';
+import type { ServedReport } from '../../../src/service/schemas/tasks.js';
 import { api, blobUrl, canEdit, currentSession } from '../api.js';
 import { duplicatesCard } from '../components/duplicates-card.js';
 import { SEGMENT_COLORS, Timeline, type Lane } from '../components/timeline.js';
 import { voicesCard } from '../components/voices-card.js';
 import { fmtDuration, fmtTime, h, pretty, toast } from '../dom.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- reports are deep JSON documents */
+/*
+ * The report's sections are typed `SectionBase & Record<string, unknown>` in src/report (each has
+ * its own schema under docs/schema/sections/), so the page reads their fields as JSON.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any -- report sections are deep JSON documents */
 type Json = any;
 
 const SPEAKER_COLORS = [
@@ -103,7 +114,7 @@ export function renderRecording(root: HTMLElement, taskId: string): () => void {
     try {
       await api(`/api/v1/results/${taskId}/corrections`, {
         method: 'POST',
-        body: JSON.stringify({ base_version: version, correction }),
+        body: JSON.stringify({ base_version: version, correction } satisfies CorrectionBody),
       });
       toast(done);
       await load();
@@ -114,14 +125,14 @@ export function renderRecording(root: HTMLElement, taskId: string): () => void {
 
   const load = async () => {
     const [report, peaks, audio, versions] = await Promise.all([
-      api<Json>(`/api/v1/results/${taskId}`),
-      api<Json>(`/api/v1/results/${taskId}/peaks`),
-      api<{ url: string }>(`/api/v1/tasks/${taskId}/audio-url`, { method: 'POST' }),
-      api<Json>(`/api/v1/results/${taskId}/corrections`),
+      api<ServedReport>(`/api/v1/results/${taskId}`),
+      api<Peaks>(`/api/v1/results/${taskId}/peaks`),
+      api<AudioUrl>(`/api/v1/tasks/${taskId}/audio-url`, { method: 'POST' }),
+      api<Corrections>(`/api/v1/results/${taskId}/corrections`),
     ]);
-    const r = report.results;
-    const version: number = versions.version;
-    const duration: number = report.audio_info.decoded_duration;
+    const r: Json = report.results;
+    const version = versions.version;
+    const duration = report.audio_info.decoded_duration;
     const segs: Json[] = r.segmentation?.status === 'ok' ? r.segmentation.segments : [];
     const sr = r.speaker_recognition?.status === 'ok' ? r.speaker_recognition : null;
     const her = r.heritage_classification?.status === 'ok' ? r.heritage_classification : null;
@@ -184,7 +195,9 @@ export function renderRecording(root: HTMLElement, taskId: string): () => void {
       lanes.push({ id: 'qc', label: 'QC findings', color: '#b00020', items });
     }
 
-    const finest = peaks.levels[0];
+    // The route answers 404 unless the waveform section is ok, and an ok one has both.
+    const finest = peaks.levels![0]!;
+    const spectrogram = peaks.spectrogram!;
     const timeBox = h('div', { class: 'timeline', id: 'timeline' });
     const clock = h('span', { class: 'clock', 'aria-live': 'off' }, '0:00.0');
     const ctl = (label: string, f: () => void, key: string) =>
@@ -573,7 +586,7 @@ export function renderRecording(root: HTMLElement, taskId: string): () => void {
           ['SHA-256', r.fixity?.sha256],
         ]),
         report.warnings.length
-          ? h('ul', { class: 'warnings' }, ...report.warnings.map((w: string) => h('li', {}, w)))
+          ? h('ul', { class: 'warnings' }, ...report.warnings.map((w) => h('li', {}, w)))
           : '',
       ),
     );
@@ -643,15 +656,16 @@ export function renderRecording(root: HTMLElement, taskId: string): () => void {
       h(
         'p',
         { id: 'review-state' },
+        // An approved review always names who and when (metadata/review/corrections.ts).
         review?.approved
-          ? `Approved by ${review.approved_by} at ${new Date(review.approved_at).toLocaleString()}`
+          ? `Approved by ${review.approved_by!} at ${new Date(review.approved_at!).toLocaleString()}`
           : `Not approved yet (version ${version})`,
       ),
       h(
         'ol',
         { class: 'history', 'aria-label': 'Versions' },
         h('li', {}, 'Version 0: machine result'),
-        ...versions.versions.map((v: Json) =>
+        ...versions.versions.map((v) =>
           h(
             'li',
             {},
@@ -697,9 +711,9 @@ export function renderRecording(root: HTMLElement, taskId: string): () => void {
       durationSec: duration,
       peaks: decodePeaks(finest.data),
       spectrogram: {
-        n_mels: peaks.spectrogram.n_mels,
-        columns: peaks.spectrogram.columns,
-        data: decodeBytes(peaks.spectrogram.data),
+        n_mels: spectrogram.n_mels,
+        columns: spectrogram.columns,
+        data: decodeBytes(spectrogram.data),
       },
       audioUrl: audio.url,
       segments: segs.map((s) => ({
