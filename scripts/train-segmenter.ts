@@ -1,11 +1,14 @@
 /**
  * Trains the segmentation model and writes `models/segmenter.json`.
  *
- *   node --import tsx scripts/train-segmenter.ts [--minutes 30] [--members 3] [--out models/segmenter.json]
+ *   node --import tsx scripts/train-segmenter.ts [--minutes 60] [--members 3] [--degrade 0.15]
+ *     [--out models/segmenter.json]
  *
  * Data: labelled mixtures built from the TRAIN split of the corpus sources
  * (eval/segmentation-mixtures.ts; the test split is never read here). Smoothing parameters are
- * chosen on a separate validation mixture, also from the train split.
+ * chosen on a separate validation mixture, also from the train split (without degradations).
+ * `--degrade p`: each drawn segment gets reverberation, crowd noise and hiss/hum with probability
+ * p each (eval/segmentation-mixtures.ts `degrade`), labels unchanged.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -33,7 +36,8 @@ const arg = (name: string, dflt: string): string => {
   return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
 };
 const corpus = resolve(process.env['SONOTECA_CORPUS'] ?? '../shared/corpus');
-const minutes = Number(arg('minutes', '30'));
+const minutes = Number(arg('minutes', '60'));
+const degradeP = Number(arg('degrade', '0.15'));
 const out = arg('out', 'models/segmenter.json');
 const classes = [...SEGMENT_LABELS];
 
@@ -41,7 +45,7 @@ const MIX_MIN = 10;
 const feats: Float32Array[] = [];
 const labs: Uint8Array[] = [];
 for (let k = 0; k < Math.ceil(minutes / MIX_MIN); k++) {
-  const mix = await buildMixture(corpus, 'train', MIX_MIN * 60, 1000 + k);
+  const mix = await buildMixture(corpus, 'train', MIX_MIN * 60, 1000 + k, { degrade: degradeP });
   const f = await mixtureFeatures(mix, classes);
   feats.push(f.features);
   labs.push(f.labels);
@@ -132,6 +136,7 @@ const model: SegmenterModel = {
   training: {
     script: 'scripts/train-segmenter.ts',
     mixtures_minutes: minutes,
+    degrade_probability: degradeP,
     ensemble_members: MEMBERS,
     blocks: n,
     block_accuracy_train: Math.round(trainAcc * 1e4) / 1e4,

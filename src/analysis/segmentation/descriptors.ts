@@ -1,6 +1,6 @@
 /**
  * Per-frame descriptors of the segmentation, folded into 0.1 s blocks as they stream in, so the
- * analyzer keeps 12 floats per 0.1 s (1.7 MB per audio hour) and never any samples.
+ * analyzer keeps 13 floats per 0.1 s (1.9 MB per audio hour) and never any samples.
  *
  * Frames are the pipeline's shared DEFAULT_FRAMER frames (16 kHz, 32 ms window, 10 ms hop); the
  * descriptors reuse their log-mel bands, so only harmonicity costs extra: a normalised
@@ -21,13 +21,16 @@
  *  9 modDepth    std / mean of the 1 s rms envelope
  * 10 lowEnergy   share of the last 1 s's frames below half the mean energy
  * 11 logEStd     std of frame level inside the block, dB
+ * 12 sustain     spectral-peak persistence: cosine similarity of the frame's peak-enhanced log
+ *                spectrum (312 Hz–4 kHz) with that of the frame 0.24 s earlier, every fourth
+ *                frame (held notes and chords score high; speech, crowd and hiss low)
  * (8–10 are computed over the second ending with the block.)
  */
 import type { Frame } from '../frames.js';
 
 export const BLOCK_SEC = 0.1;
 export const FRAMES_PER_BLOCK = 10;
-export const BLOCK_FIELDS = 12;
+export const BLOCK_FIELDS = 13;
 export const BLOCK_FIELD_NAMES = [
   'logE',
   'flux',
@@ -41,6 +44,7 @@ export const BLOCK_FIELD_NAMES = [
   'modDepth',
   'lowEnergy',
   'logEStd',
+  'sustain',
 ] as const;
 
 const DECIM = 4;
@@ -49,6 +53,14 @@ const MAX_LAG = 80; // 50 Hz at 4 kHz
 const VOICED = 0.6;
 const ENV_FRAMES = 100; // 1 s of 10 ms frames
 const MOD_MAX_HZ = 16;
+// Spectral-peak persistence: FFT bins 10–128 of the 512-point spectrum at 16 kHz (312 Hz–4 kHz;
+// below 312 Hz mains hum would look like a held chord), on every fourth frame (pitch takes the
+// even ones; every second frame cost 14 % of the descriptors), SUSTAIN_LAG analysed frames
+// (0.24 s) apart.
+const PEAK_LO = 10;
+const PEAK_HI = 128;
+const PEAK_HALF = 4;
+const SUSTAIN_LAG = 6;
 
 /** Growable Float32 matrix of blocks × BLOCK_FIELDS. */
 export class BlockStore {
@@ -144,6 +156,12 @@ export class SegmentationDescriptors {
   private nCont = 0;
   private sSlope = 0;
   private nPairs = 0;
+  private sSustain = 0;
+  private nSustain = 0;
+  private readonly peakRing = new Float32Array(SUSTAIN_LAG * (PEAK_HI - PEAK_LO));
+  private readonly peakNorm = new Float32Array(SUSTAIN_LAG);
+  private peakCount = 0;
+  private readonly logPow = new Float32Array(PEAK_HI + PEAK_HALF + 1);
   private readonly row = new Float32Array(BLOCK_FIELDS);
   private readonly cosT: Float64Array;
   private readonly sinT: Float64Array;
@@ -193,7 +211,44 @@ export class SegmentationDescriptors {
     this.envCount++;
 
     if (frame.index % 2 === 0) this.pitchFrame(frame.samples);
+    else if (frame.index % 4 === 1) {
+      this.sSustain += this.sustain(frame.power);
+      this.nSustain++;
+    }
     if (this.nFrames === FRAMES_PER_BLOCK) this.emitBlock();
+  }
+
+  /**
+   * Peak persistence of one frame (0–1): the log power spectrum minus its ±PEAK_HALF-bin moving
+   * mean, clipped at 0, compared (cosine) with the frame SUSTAIN_LAG frames earlier.
+   */
+  private sustain(power: Float32Array): number {
+    const lp = this.logPow;
+    const lo = PEAK_LO - PEAK_HALF;
+    for (let k = lo; k <= PEAK_HI + PEAK_HALF && k < power.length; k++) {
+      lp[k] = Math.log(power[k]! + 1e-10);
+    }
+    const W = PEAK_HI - PEAK_LO;
+    const slot = this.peakCount % SUSTAIN_LAG;
+    const o = slot * W;
+    const ring = this.peakRing;
+    let run = 0;
+    for (let k = PEAK_LO - PEAK_HALF; k <= PEAK_LO + PEAK_HALF; k++) run += lp[k]!;
+    let norm = 0;
+    let dot = 0;
+    const full = this.peakCount >= SUSTAIN_LAG;
+    for (let k = PEAK_LO; k < PEAK_HI; k++) {
+      if (k > PEAK_LO) run += lp[k + PEAK_HALF]! - lp[k - PEAK_HALF - 1]!;
+      const v = Math.max(0, lp[k]! - run / (2 * PEAK_HALF + 1));
+      // The slot still holds the frame SUSTAIN_LAG frames back until it is overwritten here.
+      if (full) dot += v * ring[o + k - PEAK_LO]!;
+      ring[o + k - PEAK_LO] = v;
+      norm += v * v;
+    }
+    const prevNorm = this.peakNorm[slot]!;
+    this.peakNorm[slot] = norm;
+    this.peakCount++;
+    return full && norm > 0 && prevNorm > 0 ? dot / Math.sqrt(norm * prevNorm) : 0;
   }
 
   private pitchFrame(samples: Float32Array): void {
@@ -236,11 +291,12 @@ export class SegmentationDescriptors {
     row[7] = this.nPairs > 0 ? this.sSlope / this.nPairs : 0;
     this.modulation(row);
     row[11] = Math.sqrt(Math.max(0, this.sLogE2 / n - meanE * meanE));
+    row[12] = this.nSustain > 0 ? this.sSustain / this.nSustain : 0;
     this.blocks.push(row);
     this.nFrames = 0;
     this.sLogE = this.sLogE2 = this.sFlux = this.sFlat = this.sCent = this.sHarm = 0;
-    this.nPitch = this.nVoiced = this.nCont = this.nPairs = 0;
-    this.sSlope = 0;
+    this.nPitch = this.nVoiced = this.nCont = this.nPairs = this.nSustain = 0;
+    this.sSlope = this.sSustain = 0;
   }
 
   /** Fills row[8..10] from the last second of frame rms values (oldest first). */

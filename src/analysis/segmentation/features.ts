@@ -10,16 +10,25 @@ import { BLOCK_FIELDS, BLOCK_SEC } from './descriptors.js';
 const HALF = 5;
 
 /** Block fields averaged over the window (indices into the block row). */
-const MEAN_FIELDS = [0, 1, 2, 3, 4, 5, 6, 7, 11] as const;
+const MEAN_FIELDS = [0, 1, 2, 3, 4, 5, 6, 7, 11, 12] as const;
 /** Block fields whose spread across the window is a feature. */
 const STD_FIELDS = [0, 1, 3, 4] as const;
 /** Modulation fields, taken from the block ending the window's last second. */
 const MOD_FIELDS = [8, 9, 10] as const;
 
 export const FEATURE_NAMES: readonly string[] = [
-  ...['logE', 'flux', 'logFlat', 'centroid', 'harm', 'voiced', 'cont', 'slope', 'logEStd'].map(
-    (n) => `mean_${n}`,
-  ),
+  ...[
+    'logE',
+    'flux',
+    'logFlat',
+    'centroid',
+    'harm',
+    'voiced',
+    'cont',
+    'slope',
+    'logEStd',
+    'sustain',
+  ].map((n) => `mean_${n}`),
   ...['logE', 'flux', 'centroid', 'harm'].map((n) => `std_${n}`),
   'mod4',
   'modDepth',

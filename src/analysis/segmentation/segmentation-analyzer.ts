@@ -2,7 +2,7 @@
  * The `segmentation` analyzer: labels the whole recording as speech, music, speech over music,
  * noise, silence or singing (method: docs/SEGMENTATION.md).
  *
- * Streaming part (onFrame): per-frame descriptors folded into 0.1 s blocks (12 floats each).
+ * Streaming part (onFrame): per-frame descriptors folded into 0.1 s blocks (13 floats each).
  * Finish: window features (with the VAD probability track of `voice_activity`, when it ran) →
  * perceptron posteriors → Viterbi smoothing → minimum durations → segments covering 0..duration.
  */
