@@ -359,147 +359,52 @@ const FAMILY_FACTS: readonly [string, string, 'training' | 'same performer' | 'u
   ['conversation/ami-trn07.wav', 'voice', 'unseen'],
 ];
 
-/** Metrics as scripts/instruments/train.ts writes them into the model's training_report. */
-interface FamilyMetric {
-  precision: number;
-  recall: number;
-  f1: number;
-  positives: number;
-  false_positive_rate?: number;
-}
-interface InstrumentMetrics {
-  per_family: Record<string, FamilyMetric>;
-  macro_f1: number;
-  macro_f1_families?: number;
-  window_top1_accuracy: number;
-  source_top1_accuracy: number;
-  source_top1_n: number;
-  source_errors: string[];
-  source_per_family?: Record<string, FamilyMetric>;
-  source_macro_f1?: number;
-}
-
 async function evaluateInstruments(corpus: string): Promise<string> {
   const model = loadInstrumentationModel();
   const rep = model.training_report as {
-    recipe_revision?: number;
-    data?: {
-      sources?: unknown;
-      windows?: unknown;
-      sound_fonts?: { id: string; licence: string; role: string; group: string }[];
+    data?: { sources?: unknown; windows?: unknown };
+    held_out?: {
+      per_family: Record<
+        string,
+        { precision: number; recall: number; f1: number; positives: number }
+      >;
+      macro_f1: number;
+      window_top1_accuracy: number;
+      source_top1_accuracy: number;
+      source_top1_n: number;
+      source_errors: string[];
     };
-    held_out?: InstrumentMetrics;
-    held_out_recordings_only?: InstrumentMetrics;
-    held_out_r1_test_set?: InstrumentMetrics;
-    held_out_by_font?: Record<string, InstrumentMetrics & { trained_on: string[] }>;
-    fluidr3_only_recipe_held_out?: {
-      r1_test_set: InstrumentMetrics;
-      r2_test_set: InstrumentMetrics;
+    held_out_recordings_only?: {
+      source_top1_accuracy: number;
+      source_top1_n: number;
+      window_top1_accuracy: number;
     };
-    fluidr3_only_recipe_by_font?: Record<string, InstrumentMetrics>;
-    shipped_on_unseen?: Record<
-      string,
-      { previous_model?: string; previous?: InstrumentMetrics; new: InstrumentMetrics }
-    >;
   };
   const h = rep.held_out;
-  const fonts = rep.data?.sound_fonts ?? [];
   const parts: string[] = [
-    `Model ${model.model_version} (recipe revision ${rep.recipe_revision ?? 1}); sound fonts: ${
-      fonts.map((f) => `${f.id} (${f.licence}; ${f.role}, group ${f.group})`).join(', ') || 'n/a'
-    }; sources ${JSON.stringify(rep.data?.sources)}; windows ${JSON.stringify(rep.data?.windows)}.`,
+    `Model ${model.model_version}; data ${JSON.stringify(rep.data?.sources)}; windows ${JSON.stringify(rep.data?.windows)}.`,
   ];
-  const r1 = rep.fluidr3_only_recipe_held_out;
-  const f1Of = (m: InstrumentMetrics | undefined, fam: string): string | number =>
-    m?.per_family[fam]?.f1 ?? '—';
   if (h) {
     parts.push(
-      'Held out by source (every 4th GM program / kit of each family in every training font, 60 ensembles, 8 corpus recordings): ' +
-        'before = recipe r1 (FluidR3 renders only, the model this one replaced), after = this recipe, both trained on the train sources only.',
       markdownTable(
-        ['family', 'precision', 'recall', 'F1', 'F1 before (r1)', 'held-out positive windows'],
-        Object.entries(h.per_family).map(([f, m]) => [
-          f,
-          m.precision,
-          m.recall,
-          m.f1,
-          f1Of(r1?.r2_test_set, f),
-          m.positives,
-        ]),
+        ['family', 'precision', 'recall', 'F1', 'held-out positive windows'],
+        Object.entries(h.per_family).map(([f, m]) => [f, m.precision, m.recall, m.f1, m.positives]),
       ),
-    );
-  }
-  const row = (
-    what: string,
-    before: InstrumentMetrics | undefined,
-    after: InstrumentMetrics | undefined,
-  ): (string | number)[] => [
-    what,
-    before ? `${before.macro_f1} / ${before.source_top1_accuracy}` : '—',
-    after ? `${after.macro_f1} / ${after.source_top1_accuracy} (${after.source_top1_n})` : '—',
-  ];
-  const byFont = rep.held_out_by_font ?? {};
-  const unseen = rep.shipped_on_unseen ?? {};
-  const summaryRows: (string | number)[][] = [
-    row(
-      'held out by source, r1 test set (FluidR3 only)',
-      r1?.r1_test_set,
-      rep.held_out_r1_test_set,
-    ),
-    row('held out by source, all training fonts', r1?.r2_test_set, h),
-    ...Object.entries(byFont).map(([g, m]) =>
-      row(
-        `held out by font group ${g} (trained on ${m.trained_on.join(', ')})`,
-        rep.fluidr3_only_recipe_by_font?.[g],
-        m,
-      ),
-    ),
-    ...Object.entries(unseen).map(([k, v]) =>
-      row(`shipped model, ${k.replaceAll('_', ' ')} (never trained on)`, v.previous, v.new),
-    ),
-  ];
-  parts.push(
-    markdownTable(
-      ['evaluation', 'before: macro F1 / source top-1', 'after: macro F1 / source top-1 (sources)'],
-      summaryRows,
-    ),
-    'Macro F1 is per 2-s window over the families with positives there; source top-1 is the share of single-family sources whose highest mean score is the right family (what the analyzer reports per file). ' +
-      '"By font" before = recipe r1, which never saw that font either. TimGM6mb (GPL-2) and the AVL kits (CC BY-SA) are evaluation-only, but TimGM6mb shares many samples with the Csound bank, a training font of the new model.',
-  );
-  const u = unseen['unseen_recordings'];
-  if (u) {
-    parts.push(
-      `Real corpus recordings no instrument model was trained on (${u.new.source_top1_n} files: 2 Bach violin movements by performers seen in training, 6 Caruso 78 rpm transfers, 7 unaccompanied Ukrainian songs, 2 adhans, 5 historical speeches, 4 AMI meetings): per family, windows and files, before (${u.previous_model ?? 'previous model'}) → after.`,
       markdownTable(
+        ['held-out (by source)', 'value'],
         [
-          'family',
-          'positive files',
-          'window P / R / F1',
-          'file P / R / F1',
-          'false-positive rate, windows / files',
+          ['macro F1 (windows, per-family thresholds)', h.macro_f1],
+          ['top-1 accuracy, single-family windows', h.window_top1_accuracy],
+          [`top-1 accuracy, single-family sources (${h.source_top1_n})`, h.source_top1_accuracy],
+          [
+            `top-1 accuracy, real recordings only (${rep.held_out_recordings_only?.source_top1_n ?? 0} sources)`,
+            rep.held_out_recordings_only?.source_top1_accuracy ?? 'n/a',
+          ],
         ],
-        Object.entries(u.new.per_family).map(([f, m]) => {
-          const b = u.previous?.per_family[f];
-          const sb = u.previous?.source_per_family?.[f];
-          const sa = u.new.source_per_family?.[f];
-          const prf = (x: FamilyMetric | undefined): string =>
-            x ? `${x.precision} / ${x.recall} / ${x.f1}` : '—';
-          return [
-            f,
-            sa?.positives ?? '—',
-            m.positives > 0 ? `${prf(b)} → ${prf(m)}` : 'no positives',
-            (sa?.positives ?? 0) > 0 ? `${prf(sb)} → ${prf(sa)}` : 'no positives',
-            `${b?.false_positive_rate ?? '—'} → ${m.false_positive_rate ?? '—'} / ${sb?.false_positive_rate ?? '—'} → ${sa?.false_positive_rate ?? '—'}`,
-          ];
-        }),
       ),
-      `Files whose top family is wrong, after: ${u.new.source_errors.map((e) => e.replace(/^rec:/, '')).join('; ') || 'none'}.`,
+      `Held-out sources misclassified: ${h.source_errors.join('; ') || 'none'}.`,
     );
   }
-  if (h)
-    parts.push(
-      `Held-out sources misclassified (by source): ${h.source_errors.join('; ') || 'none'}.`,
-    );
   const rows: (string | number)[][] = [];
   let ok = 0;
   for (const [rel, fam, relation] of FAMILY_FACTS) {

@@ -15,21 +15,21 @@ export const RATE_HZ = 16000;
  * Renders a MIDI file with fluidsynth at 16 kHz (default reverb and chorus) and returns mono
  * samples. Cached by the MIDI bytes and sound font path.
  */
-export function renderMidi(midi: Buffer, soundFont = SOUNDFONT): Float32Array {
-  if (!existsSync(soundFont)) {
+export function renderMidi(midi: Buffer): Float32Array {
+  if (!existsSync(SOUNDFONT)) {
     throw new Error(
-      `sound font not found: ${soundFont} (apt-get install fluid-soundfont-gm, or set SONOTECA_SOUNDFONT)`,
+      `sound font not found: ${SOUNDFONT} (apt-get install fluid-soundfont-gm, or set SONOTECA_SOUNDFONT)`,
     );
   }
   mkdirSync(CACHE_DIR, { recursive: true });
-  const hash = createHash('sha256').update(midi).update(soundFont).digest('hex').slice(0, 20);
+  const hash = createHash('sha256').update(midi).update(SOUNDFONT).digest('hex').slice(0, 20);
   const wav = join(CACHE_DIR, `render-${hash}.wav`);
   if (!existsSync(wav)) {
     const mid = join(CACHE_DIR, `render-${hash}.mid`);
     writeFileSync(mid, midi);
     execFileSync(
       'fluidsynth',
-      ['-ni', '-q', '-g', '0.5', '-r', String(RATE_HZ), '-F', `${wav}.part`, soundFont, mid],
+      ['-ni', '-q', '-g', '0.5', '-r', String(RATE_HZ), '-F', `${wav}.part`, SOUNDFONT, mid],
       {
         stdio: ['ignore', 'ignore', 'inherit'],
       },

@@ -4,7 +4,7 @@
  * perceptron with one sigmoid output per family (multi-label: several families may sound at once).
  * Trained by scripts/instruments/train.ts; only the forward pass lives here.
  *
- * Hand-written because a 57→32→7 network needs ~40 lines of arithmetic, while an ONNX export
+ * Hand-written because a 57→16→7 network needs ~40 lines of arithmetic, while an ONNX export
  * would need a Python training stack the recipe does not otherwise use.
  */
 import { readFileSync } from 'node:fs';
