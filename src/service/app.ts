@@ -27,7 +27,7 @@ import type { Store } from '../store/types.js';
 import type { ReadinessCheck, RouteContext } from './context.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { installAuth } from './plugins/auth.js';
-import { ERROR_SCHEMA, installErrorHandling } from './plugins/errors.js';
+import { installErrorHandling } from './plugins/errors.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerDuplicatesRoutes } from './routes/duplicates.js';
@@ -36,6 +36,7 @@ import { registerMaxxiRoutes } from './routes/maxxi.js';
 import { registerReviewRoutes } from './routes/review.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 import { registerVoicesRoutes } from './routes/voices.js';
+import { ERROR_SCHEMA } from './schemas/errors.js';
 import { SystemSampler } from './system-metrics.js';
 
 export interface AppDeps {

@@ -6,10 +6,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isSonoError, SonoError } from '../../errors.js';
 import type { ServiceMetrics } from '../metrics.js';
-
 import type { ErrorBody } from '../schemas/errors.js';
-
-export { ERROR_SCHEMA } from '../schemas/errors.js';
 
 function fromFastifyError(err: FastifyError, maxUploadBytes: number): SonoError {
   if (err.validation) {
