@@ -11,7 +11,13 @@ import { audit } from '../audit.js';
 import { SECURITY, type RouteContext } from '../context.js';
 import { principalOf, requireRole } from '../plugins/auth.js';
 import { actorOf } from '../principal.js';
-import { speakerNameBodySchema, voicesSchema, type SpeakerNameBody } from '../schemas/voices.js';
+import {
+  speakerNameBodySchema,
+  voicesSchema,
+  type SpeakerNameBody,
+  type VoiceView,
+  type Voices,
+} from '../schemas/voices.js';
 import {
   nameSpeaker,
   recordingVoices,
@@ -38,6 +44,13 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
     required: ['task_id'],
   } as const;
+  const speakerParams = { ...params, required: ['task_id', 'speaker'] } as const;
+  /** The answer of every voices route: the recording's speakers as they now stand. */
+  const voicesOf = (task: Task, speakers: VoiceView[]): Voices => ({
+    schema_version: VOICES_SCHEMA_VERSION,
+    task_id: task.id,
+    speakers,
+  });
 
   app.get<{ Params: { task_id: string } }>(
     '/api/v1/tasks/:task_id/speakers',
@@ -54,11 +67,7 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
     },
     async (req) => {
       const task = await loadTask(ctx, req.params.task_id);
-      return {
-        schema_version: VOICES_SCHEMA_VERSION,
-        task_id: task.id,
-        speakers: await recordingVoices(ctx.store, shaOf(task)),
-      };
+      return voicesOf(task, await recordingVoices(ctx.store, shaOf(task)));
     },
   );
 
@@ -71,7 +80,7 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
         summary:
           'Name (or confirm the proposed name of) a speaker; proposes it for matching voices elsewhere',
         security: SECURITY,
-        params: { ...params, required: ['task_id', 'speaker'] },
+        params: speakerParams,
         body: speakerNameBodySchema,
         response: { 200: voicesSchema },
       },
@@ -95,7 +104,7 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
           name: req.body.name,
         },
       );
-      return { schema_version: VOICES_SCHEMA_VERSION, task_id: task.id, speakers };
+      return voicesOf(task, speakers);
     },
   );
   app.post<{ Params: { task_id: string; speaker: string } }>(
@@ -107,7 +116,7 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
         summary:
           'Reject the name proposed for a speaker (never proposed for this voice again); 409 when none is proposed, 404 for an unknown speaker',
         security: SECURITY,
-        params: { ...params, required: ['task_id', 'speaker'] },
+        params: speakerParams,
         response: { 200: voicesSchema },
       },
     },
@@ -125,7 +134,7 @@ export function registerVoicesRoutes(app: FastifyInstance, ctx: RouteContext): v
         { type: 'task', id: task.id },
         { speaker: req.params.speaker },
       );
-      return { schema_version: VOICES_SCHEMA_VERSION, task_id: task.id, speakers };
+      return voicesOf(task, speakers);
     },
   );
 }
