@@ -33,7 +33,6 @@ export const duplicatePairSchema = {
   ],
   additionalProperties: false,
 } as const;
-export type DuplicatePairView = FromSchema<typeof duplicatePairSchema>;
 
 export const taskDuplicatesSchema = {
   type: 'object',
