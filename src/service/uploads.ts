@@ -224,15 +224,13 @@ export async function sweepIncoming(
     const p = join(incoming, name);
     const st = await stat(p).catch(() => undefined);
     if (st === undefined || !st.isFile() || st.mtimeMs > cutoff) continue;
-    if (
-      await rm(p).then(
-        () => true,
-        () => false,
-      )
-    ) {
-      files++;
-      bytes += st.size;
+    try {
+      await rm(p);
+    } catch {
+      continue;
     }
+    files++;
+    bytes += st.size;
   }
   return { files, bytes };
 }
