@@ -8,15 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { storeVoices } from '../../src/jobs/voiceprints.js';
 import type { Report } from '../../src/pipeline/report.js';
 import { validateAgainst } from '../../src/pipeline/validate-report.js';
+import type { Voices } from '../../src/service/schemas/voices.js';
 import { BACKENDS, createHarness, type Harness } from './harness.js';
-
-interface SpeakerView {
-  speaker: string;
-  name: string | null;
-  suggested_name: string | null;
-  suggestion_score: number | null;
-  score_calibrated: boolean | null;
-}
 
 const report = (taskId: string, file: string, vector: number[]): Report =>
   ({
@@ -54,14 +47,14 @@ for (const backend of BACKENDS) {
     });
     after(async () => h.close());
 
-    const speakers = async (key: string): Promise<SpeakerView[]> => {
+    const speakers = async (key: string): Promise<Voices['speakers']> => {
       const res = await h.app.inject({
         url: `/api/v1/tasks/${ids[key]}/speakers`,
         headers: h.auth('viewer'),
       });
       assert.equal(res.statusCode, 200, res.body);
       assert.deepEqual(validateAgainst('voices.schema.json', res.json()).errors, []);
-      return (res.json() as { speakers: SpeakerView[] }).speakers;
+      return (res.json() as Voices).speakers;
     };
 
     it('a name given here is proposed there as a suggestion, not a name', async () => {
@@ -85,7 +78,7 @@ for (const backend of BACKENDS) {
       assert.equal(viewer.statusCode, 403);
       const ok = await h.app.inject({ method: 'POST', url, headers: h.auth('archivist') });
       assert.equal(ok.statusCode, 200, ok.body);
-      const [b] = (ok.json() as { speakers: SpeakerView[] }).speakers;
+      const [b] = (ok.json() as Voices).speakers;
       assert.deepEqual([b!.name, b!.suggested_name], [null, null]);
       const again = await h.app.inject({ method: 'POST', url, headers: h.auth('archivist') });
       assert.equal(again.statusCode, 409);
