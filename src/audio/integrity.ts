@@ -6,8 +6,6 @@
  */
 import type { ContentIdentity, DecodeResult, FileCheck, ProbeResult } from './types.js';
 
-export type { FileCheck } from './types.js';
-
 export interface IntegrityFinding {
   /** `intact`, `truncated` (audio missing at the end) or `damaged` (errors inside the stream). */
   readonly status: 'intact' | 'truncated' | 'damaged';
