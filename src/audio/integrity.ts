@@ -124,6 +124,16 @@ export function fileChecks(content: ContentIdentity, integrity: IntegrityFinding
 
 const RANK = { pass: 0, warn: 1, fail: 2 } as const;
 
+/** The worst status of `from` and the checks' statuses (the profile's verdict rule). */
+function worstStatus(
+  from: keyof typeof RANK,
+  checks: readonly { readonly status?: keyof typeof RANK }[],
+): keyof typeof RANK {
+  let verdict = from;
+  for (const c of checks) if (c.status && RANK[c.status] > RANK[verdict]) verdict = c.status;
+  return verdict;
+}
+
 /**
  * The quality_control section with the file checks appended and its verdict made the worse of
  * the two; sections that did not run are returned as they are.
@@ -135,11 +145,9 @@ export function withFileChecks(section: unknown, checks: readonly FileCheck[]): 
     profile?: { checks?: readonly unknown[] };
   } | null;
   if (!qc || qc.status !== 'ok' || !qc.profile || checks.length === 0) return section;
-  let verdict = qc.verdict ?? 'pass';
-  for (const c of checks) if (RANK[c.status] > RANK[verdict]) verdict = c.status;
   return {
     ...qc,
-    verdict,
+    verdict: worstStatus(qc.verdict ?? 'pass', checks),
     profile: { ...qc.profile, checks: [...(qc.profile.checks ?? []), ...checks] },
   };
 }
@@ -160,7 +168,5 @@ export function replaceFileCheck(section: unknown, id: string, check: FileCheck 
     ...(qc.profile.checks ?? []).filter((c) => c.id !== id),
     ...(check ? [check] : []),
   ];
-  let verdict: keyof typeof RANK = 'pass';
-  for (const c of checks) if (c.status && RANK[c.status] > RANK[verdict]) verdict = c.status;
-  return { ...qc, verdict, profile: { ...qc.profile, checks } };
+  return { ...qc, verdict: worstStatus('pass', checks), profile: { ...qc.profile, checks } };
 }
