@@ -22,6 +22,18 @@ function isInside(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
+/**
+ * The check made before touching the file system (so nothing outside the roots is even probed):
+ * `path` as written lies inside a root, real or as configured.
+ */
+function isWrittenInside(
+  path: string,
+  roots: readonly string[],
+  realRoots: readonly string[],
+): boolean {
+  return realRoots.some((r) => isInside(path, r)) || roots.some((r) => isInside(path, r));
+}
+
 /** Accepts an absolute path or a `file://` URL; anything else is refused. */
 function toPath(ref: string): string {
   if (ref.includes('\0')) throw new SonoError('SONO_ERR_PATH_NOT_ALLOWED', { path: '(NUL byte)' });
@@ -48,8 +60,7 @@ export async function resolveAllowedPath(ref: string, roots: readonly string[]):
   const lexical = resolve(toPath(ref));
   if (roots.length === 0) throw new SonoError('SONO_ERR_PATH_NOT_ALLOWED', { path: ref });
   const realRoots = await realRootsOf(roots);
-  // Check before touching the file system so nothing outside the roots is even probed.
-  if (!realRoots.some((r) => isInside(lexical, r)) && !roots.some((r) => isInside(lexical, r)))
+  if (!isWrittenInside(lexical, roots, realRoots))
     throw new SonoError('SONO_ERR_PATH_NOT_ALLOWED', { path: ref });
   let real: string;
   try {
@@ -91,11 +102,7 @@ export async function openAllowedFile(
   roots: readonly string[] | undefined,
 ): Promise<PinnedFile> {
   const realRoots = roots === undefined ? undefined : await realRootsOf(roots);
-  if (
-    roots !== undefined &&
-    !realRoots!.some((r) => isInside(path, r)) &&
-    !roots.some((r) => isInside(path, r))
-  )
+  if (roots !== undefined && !isWrittenInside(path, roots, realRoots!))
     throw new SonoError('SONO_ERR_PATH_NOT_ALLOWED', { path });
   let handle: FileHandle;
   try {
