@@ -249,7 +249,7 @@ class BullmqQueue extends EventEmitter implements JobQueue {
   private async attemptsMade(jobId: string): Promise<number> {
     try {
       const job = await this.queue.getJob(jobId);
-      return job ? Math.max(1, job.attemptsMade + stalledRuns(job)) : 0;
+      return job ? Math.max(1, runsSoFar(job)) : 0;
     } catch {
       return 0;
     }
@@ -364,12 +364,12 @@ function asUnavailable(e: unknown): SonoError {
 }
 
 /**
- * Runs of `job` that ended with its worker gone (killed, frozen past its lock). BullMQ counts
- * them apart from failed attempts (`attemptsMade`); the local queue counts every claim, so both
- * are added to number attempts the same way on both backends.
+ * Runs of `job` so far: its failed attempts (`attemptsMade`) plus the runs that ended with its
+ * worker gone (killed, frozen past its lock), which BullMQ counts apart (`stalledCounter`). The
+ * local queue counts every claim, so this numbers attempts the same way on both backends.
  */
-function stalledRuns(job: Job): number {
-  return job.stalledCounter ?? 0;
+function runsSoFar(job: Job): number {
+  return job.attemptsMade + (job.stalledCounter ?? 0);
 }
 
 function attemptOf(returnvalue: unknown): number {
@@ -443,7 +443,7 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
     });
     worker.on('failed', (job: Job | undefined, err: Error) => {
       if (!job) return;
-      const attempt = job.attemptsMade + stalledRuns(job);
+      const attempt = runsSoFar(job);
       const max = job.opts.attempts ?? 1;
       const error = decodeReason(err.message, t.leaseMs);
       const willRetry = !(err instanceof UnrecoverableError) && attempt < max;
@@ -487,7 +487,7 @@ class BullmqWorker extends EventEmitter implements QueueWorker {
     bullSignal?: AbortSignal,
   ): Promise<unknown> {
     const taskId = String(job.id);
-    const attempt = job.attemptsMade + stalledRuns(job) + 1;
+    const attempt = runsSoFar(job) + 1;
     const maxAttempts = job.opts.attempts ?? 1;
     const ac = new AbortController();
     this.active.set(taskId, { taskId, ac });
