@@ -36,7 +36,7 @@ export interface BextContext {
 const FIXED_BYTES = 602;
 const DATE_RE = /^(\d{4})[-_:. ](\d{2})[-_:. ](\d{2})$/;
 const TIME_RE = /^(\d{2})[-_:. ](\d{2})[-_:. ](\d{2})$/;
-/** EBU R98 coding algorithms, plus the lossless codecs archives write in practice. */
+/** The coding algorithms EBU R98 lists (A=…); any other value is reported. */
 const R98_ALGORITHMS = new Set([
   'ANALOGUE',
   'PCM',
