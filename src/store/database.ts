@@ -12,7 +12,11 @@ import { Kysely, sql } from 'kysely';
 import { toSonoError } from '../errors.js';
 import { guardDialect, isStaleConnectionError } from './guard.js';
 import { migrateToLatest } from './migrations/index.js';
-import { checkSchemaName, createPostgresDialect } from './postgres/postgres-dialect.js';
+import {
+  checkSchemaName,
+  createPostgresDialect,
+  DEFAULT_POOL_MAX,
+} from './postgres/postgres-dialect.js';
 import { createApiKeysRepository } from './repositories/api-keys.js';
 import { createAuditRepository } from './repositories/audit.js';
 import { createBatchesRepository } from './repositories/batches.js';
@@ -103,7 +107,7 @@ export async function createDatabase(
       // such stale connections (one per pool slot at most) must not make the health probe report
       // the database down, so that failure alone is retried on the next connection. A database
       // that cannot be reached (refused, timed out) fails at once, without retries.
-      const tries = frozen.kind === 'postgres' ? (frozen.poolMax ?? 10) + 1 : 1;
+      const tries = frozen.kind === 'postgres' ? (frozen.poolMax ?? DEFAULT_POOL_MAX) + 1 : 1;
       for (let i = 1; ; i++) {
         try {
           await sql`select 1`.execute(db);

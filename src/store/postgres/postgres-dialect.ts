@@ -2,6 +2,9 @@
 import pg from 'pg';
 import { PostgresDialect, type Dialect } from 'kysely';
 
+/** Connections in the pool when `poolMax` is not given. */
+export const DEFAULT_POOL_MAX = 10;
+
 export interface PostgresDialectOptions {
   readonly host: string;
   readonly port: number;
@@ -39,7 +42,7 @@ export function createPostgresDialect(opts: PostgresDialectOptions): PostgresHan
     database: opts.database,
     user: opts.user,
     password: opts.password,
-    max: opts.poolMax ?? 10,
+    max: opts.poolMax ?? DEFAULT_POOL_MAX,
     application_name: opts.applicationName ?? 'sonoteca',
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30000,
