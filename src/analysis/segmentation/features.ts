@@ -5,7 +5,7 @@
  * row-major [nBlocks × FEATURE_NAMES.length].
  */
 import type { VadTrack } from '../voice-activity/voice-activity-analyzer.js';
-import { BLOCK_FIELDS, BLOCK_SEC } from './descriptors.js';
+import { BLOCK_FIELD_NAMES, BLOCK_FIELDS, BLOCK_SEC } from './descriptors.js';
 
 const HALF = 5;
 
@@ -16,23 +16,11 @@ const STD_FIELDS = [0, 1, 3, 4] as const;
 /** Modulation fields, taken from the block ending the window's last second. */
 const MOD_FIELDS = [8, 9, 10] as const;
 
+// Names derive from the block layout, so adding a block field cannot leave them out of step.
 export const FEATURE_NAMES: readonly string[] = [
-  ...[
-    'logE',
-    'flux',
-    'logFlat',
-    'centroid',
-    'harm',
-    'voiced',
-    'cont',
-    'slope',
-    'logEStd',
-    'sustain',
-  ].map((n) => `mean_${n}`),
-  ...['logE', 'flux', 'centroid', 'harm'].map((n) => `std_${n}`),
-  'mod4',
-  'modDepth',
-  'lowEnergy',
+  ...MEAN_FIELDS.map((i) => `mean_${BLOCK_FIELD_NAMES[i]}`),
+  ...STD_FIELDS.map((i) => `std_${BLOCK_FIELD_NAMES[i]}`),
+  ...MOD_FIELDS.map((i) => BLOCK_FIELD_NAMES[i]),
   'vad_mean',
   'vad_max',
   'vad_centre',
