@@ -440,10 +440,13 @@ export class MusicAnalyzer implements Analyzer<MusicAnalysisSection> {
       const [a, b] = fr(r, this.fps, this.onsetEnv.length);
       if (b > a) envSegs.push({ seg: Float32Array.from(this.onsetEnv.view(a, b)), offset: a });
     }
-    const tempo = this.measureTempo(
-      selectPerformanceSpans(ctx.sections['segmentation'], regions, ctx.durationSec),
-      fr,
-    );
+    // Without music the tempo is not stated (NO_MUSIC below), so the beats are not tracked.
+    const tempo = selection.musicDetected
+      ? this.measureTempo(
+          selectPerformanceSpans(ctx.sections['segmentation'], regions, ctx.durationSec),
+          fr,
+        )
+      : null;
     let onsetCount = 0;
     let broadSum = 0;
     for (const { seg, offset } of envSegs) {
