@@ -11,7 +11,13 @@
  * Memory is bounded (one burst buffer, two fixed histograms); CPU about 20 ms per burst.
  */
 import { analyseBurstContour } from '../../dsp/pitch-contour.js';
-import { CREPE_CENTS_OFFSET, CREPE_PITCH_BINS, centsToHz } from '../../dsp/crepe-decode.js';
+import {
+  CREPE_CENTS_OFFSET,
+  CREPE_CENTS_PER_BIN,
+  CREPE_PITCH_BINS,
+  CREPE_WINDOW_SAMPLES,
+  centsToHz,
+} from '../../dsp/crepe-decode.js';
 import type { ModelProvenance } from '../../models/registry.js';
 import type { PitchEngine } from '../pitch/onnx-crepe-pitch-engine.js';
 
@@ -39,7 +45,7 @@ export interface PitchEvidence {
 
 const HOP_SAMPLES = 320;
 const FRAMES_PER_BURST = 32;
-const WINDOW = 1024;
+const WINDOW = CREPE_WINDOW_SAMPLES;
 const SPAN = (FRAMES_PER_BURST - 1) * HOP_SAMPLES + WINDOW;
 const EARLY_PERIOD_SEC = 2;
 const EARLY_SEC = 20;
@@ -134,7 +140,7 @@ export class PitchEvidenceCollector {
     this.tested += s.vibratoTested;
     this.vibrato += s.vibratoRuns;
     for (const c of s.voicedCents) {
-      const b = Math.round((c - CREPE_CENTS_OFFSET) / 20);
+      const b = Math.round((c - CREPE_CENTS_OFFSET) / CREPE_CENTS_PER_BIN);
       this.centsHist[Math.max(0, Math.min(CREPE_PITCH_BINS - 1, b))]! += 1;
     }
     for (const p of s.voicedPeriodicity)
@@ -147,7 +153,7 @@ export class PitchEvidenceCollector {
     const c5 = quantile(this.centsHist, 0.05);
     const c50 = quantile(this.centsHist, 0.5);
     const c95 = quantile(this.centsHist, 0.95);
-    const toCents = (b: number): number => CREPE_CENTS_OFFSET + 20 * b;
+    const toCents = (b: number): number => CREPE_CENTS_OFFSET + CREPE_CENTS_PER_BIN * b;
     const p50 = quantile(this.periodicityHist, 0.5);
     return {
       engine: ran ? this.engine!.id : null,
@@ -160,7 +166,8 @@ export class PitchEvidenceCollector {
       steady_ratio: ratio(this.steady, this.steps),
       vibrato_ratio: ratio(this.vibrato, this.tested),
       median_f0_hz: c50 === null ? null : centsToHz(toCents(c50)),
-      f0_range_semitones: c5 === null || c95 === null ? null : (20 * (c95 - c5)) / 100,
+      f0_range_semitones:
+        c5 === null || c95 === null ? null : (CREPE_CENTS_PER_BIN * (c95 - c5)) / 100,
       median_periodicity: p50 === null ? null : (p50 + 0.5) / 100,
     };
   }
