@@ -14,7 +14,6 @@
  * reports how the suggestion threshold behaves with it, plus a leave-one-meeting-out check of
  * the calibration (fit without the trials touching one meeting group, score those).
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -25,7 +24,6 @@ import {
 } from '../src/analysis/diarization/der.js';
 import { OnnxCampplusEmbeddingEngine } from '../src/analysis/diarization/engines/onnx-campplus-embedding-engine.js';
 import type { SpeakerRecognitionSection } from '../src/analysis/diarization/types.js';
-import { resolveFfmpeg } from '../src/audio/ffmpeg-path.js';
 import { computeKaldiFbank } from '../src/dsp/fbank.js';
 import {
   calibratedScore,
@@ -37,6 +35,7 @@ import {
 } from '../src/analysis/voiceprint/voice-match.js';
 import { analyzeFile } from '../src/pipeline/analyze-file.js';
 import { markdownTable, type Evaluation } from './common.js';
+import { decodeMono16k } from './speech-harness.js';
 
 interface LabelledVoice {
   readonly file: string;
@@ -153,10 +152,7 @@ async function oracleVoices(
   uem: readonly TimeRegion[],
   engine: OnnxCampplusEmbeddingEngine,
 ): Promise<LabelledVoice[]> {
-  const pcm = execFileSync(resolveFfmpeg().path, [
-    '-v', 'error', '-i', wav, '-ac', '1', '-ar', '16000', '-f', 'f32le', '-',
-  ], { maxBuffer: 1 << 28 }); // prettier-ignore
-  const samples = new Float32Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 4);
+  const samples = await decodeMono16k(wav);
   const out: LabelledVoice[] = [];
   for (const participant of [...new Set(ref.map((t) => t.speaker))].sort()) {
     const parts: Float32Array[] = [];
