@@ -212,169 +212,167 @@ export const heritageEvaluation: Evaluation = {
 };
 
 /** The section's tables from described files (labelled ones carry a category, others ''). */
-export function heritageTables(corpus: string, described: readonly DescribedFile[]): string {
-  {
-    const ok = described.filter((d) => d.x && d.row.category !== '');
-    const others = described.filter((d) => d.x && d.row.category === '');
-    const samples: LabelledSample[] = samplesFromDescribed(ok);
-    const taxonomy = [...new Set(samples.map((s) => s.label))].sort();
-    const sourcesOf = (c: string): number =>
-      new Set(samples.filter((s) => s.label === c).map((s) => s.source)).size;
-    const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
-    const labels = samples.map((s) => taxonomy.indexOf(s.label));
-    const unc = taxonomy.indexOf(UNCLASSIFIED);
-    const ruled = samples.map((s) => s.ruledOut === true);
+function heritageTables(corpus: string, described: readonly DescribedFile[]): string {
+  const ok = described.filter((d) => d.x && d.row.category !== '');
+  const others = described.filter((d) => d.x && d.row.category === '');
+  const samples: LabelledSample[] = samplesFromDescribed(ok);
+  const taxonomy = [...new Set(samples.map((s) => s.label))].sort();
+  const sourcesOf = (c: string): number =>
+    new Set(samples.filter((s) => s.label === c).map((s) => s.source)).size;
+  const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
+  const labels = samples.map((s) => taxonomy.indexOf(s.label));
+  const unc = taxonomy.indexOf(UNCLASSIFIED);
+  const ruled = samples.map((s) => s.ruledOut === true);
 
-    // 1. the shipped recipe, leave-one-source-out, scored as the reports state it (rules, then
-    // the model; temperature and the rules' confidence fitted on the other sources)
-    const stated = (srcs: readonly string[]): ReturnType<typeof crossValidateStated> =>
-      crossValidateStated(
-        samples.map((s, i) => ({ ...s, source: srcs[i]! })),
-        taxonomy,
-        DEFAULT_MODEL_L2,
-        1500,
-      );
-    const cv = stated(samples.map((s) => s.source));
-    const model = scoreSet(taxonomy, labels, cv.probabilities);
-    const gatedPred = cv.predicted;
-    const gatedCorrect = gatedPred.map((p, i) => p === labels[i]);
-    const gatedConfusion = taxonomy.map(() => taxonomy.map(() => 0));
-    gatedPred.forEach((p, i) => (gatedConfusion[labels[i]!]![p]! += 1));
-    const gatedAcc = gatedCorrect.filter(Boolean).length / ok.length;
-    const gatedConf = cv.confidence;
-    const gatedEce = calibrationError(gatedConf, gatedCorrect);
-    const gatedBrier = brierScore(gatedConf, gatedCorrect);
-    const falseOutside = gatedPred.filter((p, i) => p === unc && labels[i] !== unc).length;
-    const falseRuled = ruled.filter((r, i) => r && labels[i] !== unc).length;
-    // 2. the previous recipe, for before → after in one run: every source weighted the same,
-    // the temperature fitted on every file, a ruled-out file stating what the model leaves to
-    // "none of the categories"
-    const before = ((): { acc: number; ece: number; brier: number; aloneEce: number } => {
-      const lo = crossValidatedLogits(samples, taxonomy, DEFAULT_MODEL_L2, 1500, 'source');
-      const probs = leaveOneSourceOutCalibrated(
-        lo.logits,
-        lo.labels,
-        samples.map((s) => s.source),
-      );
-      const pred = probs.map((p, i) => (ruled[i] ? unc : argmax(p)));
-      const conf = probs.map((p, i) =>
-        ruled[i]
-          ? Math.max(p[unc] ?? 0, 1 - Math.max(...p.filter((_, k) => k !== unc)))
-          : p[argmax(p)]!,
-      );
-      const right = pred.map((p, i) => p === labels[i]);
-      return {
-        acc: right.filter(Boolean).length / ok.length,
-        ece: calibrationError(conf, right),
-        brier: brierScore(conf, right),
-        aloneEce: expectedCalibrationError(probs, labels),
-      };
-    })();
-    // 3. stricter grouping: one source per performer (all Caruso records together)
-    const byPerformer = stated(
-      samples.map((s) => (s.source.startsWith('caruso-') ? 'caruso' : s.source)),
+  // 1. the shipped recipe, leave-one-source-out, scored as the reports state it (rules, then
+  // the model; temperature and the rules' confidence fitted on the other sources)
+  const stated = (srcs: readonly string[]): ReturnType<typeof crossValidateStated> =>
+    crossValidateStated(
+      samples.map((s, i) => ({ ...s, source: srcs[i]! })),
+      taxonomy,
+      DEFAULT_MODEL_L2,
+      1500,
     );
-    const performerCorrect = byPerformer.predicted.map((p, i) => p === labels[i]);
-    const floor = eceNoiseFloor(gatedConf);
+  const cv = stated(samples.map((s) => s.source));
+  const model = scoreSet(taxonomy, labels, cv.probabilities);
+  const gatedPred = cv.predicted;
+  const gatedCorrect = gatedPred.map((p, i) => p === labels[i]);
+  const gatedConfusion = taxonomy.map(() => taxonomy.map(() => 0));
+  gatedPred.forEach((p, i) => (gatedConfusion[labels[i]!]![p]! += 1));
+  const gatedAcc = gatedCorrect.filter(Boolean).length / ok.length;
+  const gatedConf = cv.confidence;
+  const gatedEce = calibrationError(gatedConf, gatedCorrect);
+  const gatedBrier = brierScore(gatedConf, gatedCorrect);
+  const falseOutside = gatedPred.filter((p, i) => p === unc && labels[i] !== unc).length;
+  const falseRuled = ruled.filter((r, i) => r && labels[i] !== unc).length;
+  // 2. the previous recipe, for before → after in one run: every source weighted the same,
+  // the temperature fitted on every file, a ruled-out file stating what the model leaves to
+  // "none of the categories"
+  const before = ((): { acc: number; ece: number; brier: number; aloneEce: number } => {
+    const lo = crossValidatedLogits(samples, taxonomy, DEFAULT_MODEL_L2, 1500, 'source');
+    const probs = leaveOneSourceOutCalibrated(
+      lo.logits,
+      lo.labels,
+      samples.map((s) => s.source),
+    );
+    const pred = probs.map((p, i) => (ruled[i] ? unc : argmax(p)));
+    const conf = probs.map((p, i) =>
+      ruled[i]
+        ? Math.max(p[unc] ?? 0, 1 - Math.max(...p.filter((_, k) => k !== unc)))
+        : p[argmax(p)]!,
+    );
+    const right = pred.map((p, i) => p === labels[i]);
+    return {
+      acc: right.filter(Boolean).length / ok.length,
+      ece: calibrationError(conf, right),
+      brier: brierScore(conf, right),
+      aloneEce: expectedCalibrationError(probs, labels),
+    };
+  })();
+  // 3. stricter grouping: one source per performer (all Caruso records together)
+  const byPerformer = stated(
+    samples.map((s) => (s.source.startsWith('caruso-') ? 'caruso' : s.source)),
+  );
+  const performerCorrect = byPerformer.predicted.map((p, i) => p === labels[i]);
+  const floor = eceNoiseFloor(gatedConf);
 
-    const summary = markdownTable(
-      ['setting', 'files', 'accuracy', 'macro F1', 'ECE', 'Brier', 'target'],
+  const summary = markdownTable(
+    ['setting', 'files', 'accuracy', 'macro F1', 'ECE', 'Brier', 'target'],
+    [
       [
-        [
-          'out-of-taxonomy rules + model (as the analyzer runs and reports state)',
-          ok.length,
-          pct(gatedAcc),
-          pct(macroF1(gatedConfusion)),
-          gatedEce.toFixed(3),
-          gatedBrier.toFixed(3),
-          'accuracy ≥ 85 %, ECE ≤ 0.10',
-        ],
-        [
-          'model alone, leave-one-source-out',
-          ok.length,
-          pct(model.accuracy),
-          pct(model.f1),
-          model.ece.toFixed(3),
-          '',
-          '',
-        ],
-        [
-          'rules + model, leave-one-performer-out (Caruso as one source)',
-          ok.length,
-          pct(performerCorrect.filter(Boolean).length / ok.length),
-          '',
-          calibrationError(byPerformer.confidence, performerCorrect).toFixed(3),
-          brierScore(byPerformer.confidence, performerCorrect).toFixed(3),
-          '',
-        ],
-        [
-          'previous recipe, rules + model (source weighting, T on all files, ruled-out confidence from the model)',
-          ok.length,
-          pct(before.acc),
-          '',
-          before.ece.toFixed(3),
-          before.brier.toFixed(3),
-          `model alone ECE ${before.aloneEce.toFixed(3)}`,
-        ],
+        'out-of-taxonomy rules + model (as the analyzer runs and reports state)',
+        ok.length,
+        pct(gatedAcc),
+        pct(macroF1(gatedConfusion)),
+        gatedEce.toFixed(3),
+        gatedBrier.toFixed(3),
+        'accuracy ≥ 85 %, ECE ≤ 0.10',
       ],
-    );
-    const perFile = markdownTable(
-      ['file', 'source', 'label', 'model alone', 'p', 'with rules (reported)', 'stated confidence'],
-      ok.map((d, i) => {
-        const p = cv.probabilities[i]!;
-        const k = argmax(p);
-        return [
-          d.row.path.slice(corpus.length + 1),
-          d.row.source,
-          d.row.category,
-          taxonomy[k]!,
-          p[k]!.toFixed(2),
-          taxonomy[gatedPred[i]!]!,
-          gatedConf[i]!.toFixed(2),
-        ];
-      }),
-    );
-    const unlabelledTable = markdownTable(
-      ['file (no heritage label)', 'shipped model + rules'],
-      others.map((d) => [d.row.path.slice(corpus.length + 1), d.predicted ?? 'n/a']),
-    );
-    const out = [
-      `${ok.length} labelled files from ${new Set(samples.map((s) => s.source)).size} sources ` +
-        `(${described.filter((d) => d.error).length} failed to analyse); the recipe of the shipped ` +
-        `model (\`models/heritage.json\`, L2 ${DEFAULT_MODEL_L2}, every category weighted equally, every source equally within its category).`,
-      '',
-      summary,
-      '',
-      `The rules called ${falseRuled} in-taxonomy file(s) unclassified (the rules and the model together: ${falseOutside}).`,
-      '',
-      `ECE of the stated confidences ${gatedEce.toFixed(3)}; a perfectly calibrated predictor stating ` +
-        `the same confidences on ${ok.length} files would show an ECE of ${floor.toFixed(3)} on average ` +
-        `(sampling noise of 10 bins over ${ok.length} files).`,
-      '',
-      '### Reliability (rules + model, the confidences the reports state)',
-      '',
-      reliabilityMarkdown(gatedConf, gatedCorrect),
-      '',
-      '### Per-category recall (rules + model)',
-      '',
-      recallTable(taxonomy, gatedConfusion, sourcesOf),
-      '',
-      '### Confusion matrix (rules + model, leave-one-source-out)',
-      '',
-      confusionTable(taxonomy, gatedConfusion),
-      '',
-      '### Confusion matrix (model alone)',
-      '',
-      confusionTable(taxonomy, model.confusion),
-      '',
-      '### Per file',
-      '',
-      perFile,
-      '',
-      '### Corpus recordings without a heritage label (shown, not scored)',
-      '',
-      unlabelledTable,
-    ].join('\n');
-    return out;
-  }
+      [
+        'model alone, leave-one-source-out',
+        ok.length,
+        pct(model.accuracy),
+        pct(model.f1),
+        model.ece.toFixed(3),
+        '',
+        '',
+      ],
+      [
+        'rules + model, leave-one-performer-out (Caruso as one source)',
+        ok.length,
+        pct(performerCorrect.filter(Boolean).length / ok.length),
+        '',
+        calibrationError(byPerformer.confidence, performerCorrect).toFixed(3),
+        brierScore(byPerformer.confidence, performerCorrect).toFixed(3),
+        '',
+      ],
+      [
+        'previous recipe, rules + model (source weighting, T on all files, ruled-out confidence from the model)',
+        ok.length,
+        pct(before.acc),
+        '',
+        before.ece.toFixed(3),
+        before.brier.toFixed(3),
+        `model alone ECE ${before.aloneEce.toFixed(3)}`,
+      ],
+    ],
+  );
+  const perFile = markdownTable(
+    ['file', 'source', 'label', 'model alone', 'p', 'with rules (reported)', 'stated confidence'],
+    ok.map((d, i) => {
+      const p = cv.probabilities[i]!;
+      const k = argmax(p);
+      return [
+        d.row.path.slice(corpus.length + 1),
+        d.row.source,
+        d.row.category,
+        taxonomy[k]!,
+        p[k]!.toFixed(2),
+        taxonomy[gatedPred[i]!]!,
+        gatedConf[i]!.toFixed(2),
+      ];
+    }),
+  );
+  const unlabelledTable = markdownTable(
+    ['file (no heritage label)', 'shipped model + rules'],
+    others.map((d) => [d.row.path.slice(corpus.length + 1), d.predicted ?? 'n/a']),
+  );
+  const out = [
+    `${ok.length} labelled files from ${new Set(samples.map((s) => s.source)).size} sources ` +
+      `(${described.filter((d) => d.error).length} failed to analyse); the recipe of the shipped ` +
+      `model (\`models/heritage.json\`, L2 ${DEFAULT_MODEL_L2}, every category weighted equally, every source equally within its category).`,
+    '',
+    summary,
+    '',
+    `The rules called ${falseRuled} in-taxonomy file(s) unclassified (the rules and the model together: ${falseOutside}).`,
+    '',
+    `ECE of the stated confidences ${gatedEce.toFixed(3)}; a perfectly calibrated predictor stating ` +
+      `the same confidences on ${ok.length} files would show an ECE of ${floor.toFixed(3)} on average ` +
+      `(sampling noise of 10 bins over ${ok.length} files).`,
+    '',
+    '### Reliability (rules + model, the confidences the reports state)',
+    '',
+    reliabilityMarkdown(gatedConf, gatedCorrect),
+    '',
+    '### Per-category recall (rules + model)',
+    '',
+    recallTable(taxonomy, gatedConfusion, sourcesOf),
+    '',
+    '### Confusion matrix (rules + model, leave-one-source-out)',
+    '',
+    confusionTable(taxonomy, gatedConfusion),
+    '',
+    '### Confusion matrix (model alone)',
+    '',
+    confusionTable(taxonomy, model.confusion),
+    '',
+    '### Per file',
+    '',
+    perFile,
+    '',
+    '### Corpus recordings without a heritage label (shown, not scored)',
+    '',
+    unlabelledTable,
+  ].join('\n');
+  return out;
 }
