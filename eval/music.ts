@@ -110,23 +110,22 @@ async function evaluateTempo(corpus: string): Promise<string> {
   const tally = { generated: [0, 0, 0], corpus: [0, 0, 0] };
   // The same verdicts for the dominant periodicity (`local_bpm`), the headline before 1.3.0.
   const localTally = { generated: [0, 0, 0], corpus: [0, 0, 0] };
+  /** Tallies a verdict as [correct, octave, all]. */
+  const count = (t: number[], v: TempoVerdict): TempoVerdict => {
+    t[2]!++;
+    if (v === 'correct') t[0]!++;
+    else if (v === 'octave') t[1]!++;
+    return v;
+  };
   const add = (
     kind: 'generated' | 'corpus',
     name: string,
     refs: number[],
     s: MusicAnalysisSection,
   ): void => {
-    const v = judgeTempo(applicable(s.tempo)?.bpm, refs);
-    const t = tally[kind];
-    t[2]!++;
-    if (v === 'correct') t[0]!++;
-    else if (v === 'octave') t[1]!++;
     const tm = applicable(s.tempo);
-    const lv = judgeTempo(tm?.local_bpm, refs);
-    const lt = localTally[kind];
-    lt[2]!++;
-    if (lv === 'correct') lt[0]!++;
-    else if (lv === 'octave') lt[1]!++;
+    const v = count(tally[kind], judgeTempo(tm?.bpm, refs));
+    const lv = count(localTally[kind], judgeTempo(tm?.local_bpm, refs));
     rows.push([
       kind,
       name,
