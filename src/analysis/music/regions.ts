@@ -37,6 +37,14 @@ interface SegmentLike {
   end?: unknown;
 }
 
+/** The segments of an `ok` segmentation section (any shape in), or null without one. */
+function segmentsOf(segmentation: unknown): SegmentLike[] | null {
+  const seg = segmentation as { status?: unknown; segments?: unknown } | undefined;
+  return seg && seg.status === 'ok' && Array.isArray(seg.segments)
+    ? (seg.segments as SegmentLike[])
+    : null;
+}
+
 /**
  * @param segmentation - `ctx.sections.segmentation` (any shape; only an `ok` section with a
  *   `segments` array is used).
@@ -53,11 +61,11 @@ export function selectMusicRegions(
     musicDetected: true,
     source: 'whole_file',
   };
-  const seg = segmentation as { status?: unknown; segments?: unknown } | undefined;
-  if (!seg || seg.status !== 'ok' || !Array.isArray(seg.segments)) return whole;
+  const segments = segmentsOf(segmentation);
+  if (!segments) return whole;
   const picked: { start: number; end: number }[] = [];
   let detectedSec = 0;
-  for (const s of seg.segments as SegmentLike[]) {
+  for (const s of segments) {
     if (typeof s.label !== 'string' || !MUSIC_LABELS.has(s.label)) continue;
     if (typeof s.start !== 'number' || typeof s.end !== 'number' || !(s.end > s.start)) continue;
     const r = { start: Math.max(0, s.start), end: Math.min(durationSec, s.end) };
@@ -100,12 +108,11 @@ export function selectPerformanceSpans(
   durationSec: number,
   maxGapSec = MAX_PERFORMANCE_GAP_SEC,
 ): TimeRegion[] {
-  const seg = segmentation as { status?: unknown; segments?: unknown } | undefined;
-  if (!seg || seg.status !== 'ok' || !Array.isArray(seg.segments))
-    return regions.map((r) => ({ ...r }));
+  const segments = segmentsOf(segmentation);
+  if (!segments) return regions.map((r) => ({ ...r }));
   // Where speech is: a gap that holds any is not part of the performance.
   const speech: TimeRegion[] = [];
-  for (const s of seg.segments as SegmentLike[]) {
+  for (const s of segments) {
     if (s.label !== 'speech' || typeof s.start !== 'number' || typeof s.end !== 'number') continue;
     speech.push({ start: s.start, end: s.end });
   }
