@@ -19,7 +19,7 @@ import {
   centsToHz,
 } from '../../dsp/crepe-decode.js';
 import type { ModelProvenance } from '../../models/registry.js';
-import type { PitchEngine } from '../pitch/onnx-crepe-pitch-engine.js';
+import type { PitchEngine } from '../pitch/pitch-engine.js';
 
 export interface PitchEvidence {
   /** Engine and model that ran (null: none could run, the descriptors are neutral). */

@@ -10,25 +10,9 @@ import {
 } from '../../dsp/crepe-decode.js';
 import { OnnxTensor, type OnnxSession } from '../../models/onnx.js';
 import { getModelSession, modelProvenance, type ModelProvenance } from '../../models/registry.js';
+import type { PitchEngine } from './pitch-engine.js';
 
 export const CREPE_TINY_MODEL_ID = 'crepe-tiny';
-
-/** A frame-wise pitch tracker on 16 kHz audio. */
-export interface PitchEngine {
-  readonly id: string;
-  readonly model: ModelProvenance;
-  /** Samples per frame the engine reads. */
-  readonly windowSamples: number;
-  load(): Promise<void>;
-  /**
-   * Pitch of `nFrames` frames of `windowSamples` samples each, laid end to end in `frames`.
-   * @returns cents re 10 Hz and periodicity (0..1) per frame.
-   */
-  track(
-    frames: Float32Array,
-    nFrames: number,
-  ): Promise<{ cents: Float64Array; periodicity: Float64Array }>;
-}
 
 export class OnnxCrepePitchEngine implements PitchEngine {
   readonly id = 'onnx-crepe';
