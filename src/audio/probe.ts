@@ -48,6 +48,11 @@ export interface ProbeOptions {
    * @defaultValue `DEFAULT_MAX_DURATION_SEC` (7 days: longer is an absurd header, not a tape)
    */
   readonly maxDurationSec?: number;
+  /**
+   * The file name judged against the content (`extension_mismatch`), when `path` is not named like
+   * the file (a pinned descriptor). @defaultValue the base name of `path`
+   */
+  readonly fileName?: string;
 }
 
 export const DEFAULT_MAX_DURATION_SEC = 7 * 24 * 3600;
@@ -179,7 +184,7 @@ export async function probeFile(path: string, opts: ProbeOptions = {}): Promise<
         path,
         detail: `the header declares ${formatDuration(result.audio_info.duration)} of audio, over the limit of ${formatDuration(maxDurationSec)}`,
       });
-    const content = identifyContent(basename(path), sniffed);
+    const content = identifyContent(opts.fileName ?? basename(path), sniffed);
     const mismatch = describeExtensionMismatch(content);
     if (mismatch !== null) result.warnings.push(mismatch);
     return { ...result, content };

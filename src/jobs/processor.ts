@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { AnalyzeOptions } from '../analysis/analyzer.js';
 import type { AudioInfo } from '../audio/types.js';
 import { SonoError, toSonoError, type ErrorCode, type ErrorDetails } from '../errors.js';
@@ -291,6 +292,11 @@ export function createTaskProcessor(deps: TaskProcessorDeps): JobHandler {
           processingType,
           options,
           taskId: task.id,
+          // Read through the descriptor, named as the task's own file.
+          source: {
+            path: task.sourcePath,
+            fileName: task.originalName ?? basename(task.sourcePath),
+          },
           ...(deps.limits ? { limits: deps.limits } : {}),
         },
         { signal: ctx.signal, onProgress },

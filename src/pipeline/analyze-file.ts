@@ -58,6 +58,12 @@ export interface AnalyzeFileParams {
   readonly onProgress?: (p: AnalyzeProgress) => void;
   /** Job id, written into the report as `task_id`. */
   readonly taskId?: string;
+  /**
+   * The file the report and its messages name, when `path` is only how to read it (the service
+   * reads a task's file through a pinned descriptor, `/proc/<pid>/fd/<n>`): its path as submitted
+   * and the name judged against the content. @defaultValue `path` and its base name
+   */
+  readonly source?: { readonly path: string; readonly fileName: string };
   /** Input limits, enforced by the probe (SONO_ERR_FILE_TOO_LARGE). */
   readonly limits?: { readonly maxFileSizeBytes?: number; readonly maxDurationSec?: number };
   /**
@@ -124,7 +130,10 @@ function checkAbort(signal: AbortSignal | undefined): void {
 export async function analyzeFile(path: string, params: AnalyzeFileParams = {}): Promise<Report> {
   const run = beginRun(path, params);
   checkAbort(params.signal);
-  const probe = await probeFile(run.absPath, probeLimits(params.limits));
+  const probe = await probeFile(run.absPath, {
+    ...probeLimits(params.limits),
+    fileName: run.fileName,
+  });
   checkAbort(params.signal);
   // Fixity reads the file on its own stream while ffmpeg decodes it.
   const fixity = computeFixity(run.absPath, probe.wav);
@@ -136,7 +145,7 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
     if (start) await runAwait(slot, () => start(plan.ctx));
   }
   const wiring = wireFramers(plan.slots);
-  const decoded = await streamDecode(run.absPath, probe, wiring, params);
+  const decoded = await streamDecode(run, probe, wiring, params);
   const sections = await finishSections(plan, decoded, params.signal);
   params.onProgress?.({
     processedSec: decoded.decodedDurationSec,
@@ -148,6 +157,9 @@ export async function analyzeFile(path: string, params: AnalyzeFileParams = {}):
 /** What is fixed at the start of a run. */
 interface RunStart {
   readonly absPath: string;
+  /** What the report names (`AnalyzeFileParams.source`, else `absPath`). */
+  readonly sourcePath: string;
+  readonly fileName: string;
   readonly processingType: ProcessingType;
   readonly options: AnalyzeOptions;
   readonly startedAt: Date;
@@ -157,8 +169,11 @@ interface RunStart {
 }
 
 function beginRun(path: string, params: AnalyzeFileParams): RunStart {
+  const absPath = resolve(path);
   return {
-    absPath: resolve(path),
+    absPath,
+    sourcePath: params.source?.path ?? absPath,
+    fileName: params.source?.fileName ?? basename(absPath),
     processingType: params.processingType ?? 'comprehensive',
     options: params.options ?? {},
     startedAt: new Date(),
@@ -298,14 +313,14 @@ function timeFraming(wiring: Wiring, step: (framer: Framer) => void): void {
 
 /** The one decode pass: analysis blocks to samples readers and framers, native to QC. */
 async function streamDecode(
-  absPath: string,
+  run: RunStart,
   probe: ProbeResult,
   wiring: Wiring,
   params: AnalyzeFileParams,
 ): Promise<DecodeResult> {
   const audioInfo = probe.audio_info;
   const { nativeReaders, sampleReaders } = wiring;
-  const session = startDecode(absPath, {
+  const session = startDecode(run.absPath, {
     analysisRateHz: ANALYSIS_RATE_HZ,
     nativeChannels: audioInfo.channels,
     nativeRateHz: audioInfo.sample_rate,
@@ -353,7 +368,7 @@ async function streamDecode(
   timeFraming(wiring, (framer) => framer.flush());
   if (decoded.decodedDurationSec === 0) {
     throw new SonoError('SONO_ERR_DECODE_FAILED', {
-      detail: `no audio samples could be decoded from ${basename(absPath)}`,
+      detail: `no audio samples could be decoded from ${run.fileName}`,
     });
   }
   return decoded;
@@ -515,8 +530,8 @@ function assembleReport(
     ...(run.taskId !== undefined ? { task_id: run.taskId } : {}),
     created_at: new Date().toISOString(),
     source: {
-      path: run.absPath,
-      file_name: basename(run.absPath),
+      path: run.sourcePath,
+      file_name: run.fileName,
       size_bytes: audioInfo.file_size_bytes,
     },
     audio_info: { ...audioInfo, decoded_duration: decodedDurationSec },
@@ -556,6 +571,7 @@ export async function analyzeFileSafe(
     const record = await buildFailureRecord(path, error, {
       ...(params.taskId !== undefined ? { taskId: params.taskId } : {}),
       ...(params.signal ? { signal: params.signal } : {}),
+      ...(params.source ? { source: params.source } : {}),
     });
     return { ok: false, path: resolve(path), error, record };
   }

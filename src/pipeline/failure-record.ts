@@ -69,9 +69,15 @@ async function readHead(path: string): Promise<Buffer | null> {
 export async function buildFailureRecord(
   path: string,
   error: { readonly code: ErrorCode; readonly message: string; readonly details?: ErrorDetails },
-  opts: { readonly taskId?: string; readonly signal?: AbortSignal } = {},
+  opts: {
+    readonly taskId?: string;
+    readonly signal?: AbortSignal;
+    /** What the record names, when `path` is only how to read the file (`AnalyzeFileParams.source`). */
+    readonly source?: { readonly path: string; readonly fileName: string };
+  } = {},
 ): Promise<FailureRecord> {
   const absPath = resolve(path);
+  const fileName = opts.source?.fileName ?? basename(absPath);
   let size: number | null = null;
   try {
     const st = await stat(absPath);
@@ -100,11 +106,11 @@ export async function buildFailureRecord(
     generator: { name: 'sonoteca', version: generatorVersion() },
     ...(opts.taskId !== undefined ? { task_id: opts.taskId } : {}),
     created_at: new Date().toISOString(),
-    source: { path: absPath, file_name: basename(absPath), size_bytes: size },
+    source: { path: opts.source?.path ?? absPath, file_name: fileName, size_bytes: size },
     error: { code: error.code, message: error.message, details: error.details ?? {} },
     fixity,
     content: {
-      ...identifyContent(basename(absPath), sniffed),
+      ...identifyContent(fileName, sniffed),
       non_audio: head && !sniffed ? describeNonAudio(head) : null,
     },
     probe,

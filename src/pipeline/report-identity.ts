@@ -2,9 +2,10 @@
  * A report addressed to the file it describes. The analysis of some bytes is the same whatever
  * the file is called, but a report also says where the file is and what it is named: its path,
  * its name, the Dublin Core title taken from the name, and whether the name agrees with the
- * content. A results-cache hit (same bytes submitted again) and an analysis run through a pinned
- * descriptor (`/proc/<pid>/fd/<n>`) both re-address the report with `addressReport`, so no report
- * ever carries another submission's path or name.
+ * content. A results-cache hit (same bytes submitted again) re-addresses the stored report with
+ * `addressReport`, so no report ever carries another submission's path or name. (An analysis run
+ * through a pinned descriptor, `/proc/<pid>/fd/<n>`, names the task's file itself:
+ * `AnalyzeFileParams.source`; `addressReport` then finds nothing to rewrite.)
  */
 import { basename } from 'node:path';
 import { extensionCheck, replaceFileCheck } from '../audio/integrity.js';

@@ -10,6 +10,7 @@ import { SCHEMA_VERSION, SECTION_NAMES } from '../../src/pipeline/report.js';
 import type { Stage } from '../../src/pipeline/stages.js';
 import { STAGES } from '../../src/pipeline/stages.js';
 import { validateReport } from '../../src/pipeline/validate-report.js';
+import { qcChecks } from '../audio/mislabelled-fixtures.js';
 import { tempDir, tone, writeWav } from '../helpers/fixtures.js';
 
 const dir = tempDir('sonoteca-pipeline-');
@@ -242,4 +243,28 @@ test('analyzeFileSafe turns file-level failures into coded records', async () =>
   const missing = await analyzeFileSafe(join(dir, 'nope.wav'));
   assert.equal(missing.ok, false);
   if (!missing.ok) assert.match(missing.error.code, /^SONO_ERR_(PATH_NOT_FOUND|READ_FAILED)$/);
+});
+
+test('a file read by another path is named as its source: report, content check and failure record', async () => {
+  const dir = tempDir();
+  // The bytes are a WAV; the name the report must judge them by says MP3.
+  const wav = writeWav(dir, 'read-here.wav', [tone(440, 1, 16000, 0.3)], { sampleRateHz: 16000 });
+  const source = { path: '/archive/tapes/tape-07.mp3', fileName: 'tape-07.mp3' };
+  const report = await analyzeFile(wav, { processingType: 'technical', source });
+  assert.equal(report.source.path, source.path);
+  assert.equal(report.source.file_name, 'tape-07.mp3');
+  const content = report.results.technical_metadata.content!;
+  assert.equal(content.extension_mismatch, true);
+  assert.ok(
+    qcChecks(report).some((c) => c.id === 'extension_mismatch'),
+    'the mismatch is judged against the source name, not the path read',
+  );
+  assert.ok(!JSON.stringify(report).includes('read-here'), 'the path read is not named');
+
+  const empty = writeWav(dir, 'empty.wav', [new Float32Array(0)], { sampleRateHz: 16000 });
+  const failed = await analyzeFileSafe(empty, { processingType: 'technical', source });
+  assert.ok(!failed.ok && failed.record, 'a failure with its record');
+  assert.equal(failed.record.source.path, source.path);
+  assert.equal(failed.record.source.file_name, 'tape-07.mp3');
+  assert.equal(failed.record.content.extension_mismatch, true);
 });
