@@ -154,6 +154,11 @@ class DecodeRun {
     }
     const child = spawn(ffmpeg.path, args, {
       stdio: wantNative ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C typed into the terminal reaches the CLI, which cancels
+      // through the abort signal (SONO_ERR_CANCELLED), not ffmpeg directly, which would die
+      // mid-file and make a cancelled input look like a decode failure. ffmpeg still ends with
+      // its reader: a closed pipe stops it.
+      detached: true,
     });
     this.child = child;
 

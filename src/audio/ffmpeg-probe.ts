@@ -61,6 +61,8 @@ function runFfmpegInfo(path: string, signal?: AbortSignal): Promise<string | nul
       child = spawn(resolveFfmpeg().path, ['-hide_banner', '-nostdin', '-i', path], {
         stdio: ['ignore', 'ignore', 'pipe'],
         timeout: PROBE_TIMEOUT_MS,
+        detached: true, // not killed by the terminal's Ctrl-C: see decode.ts
+
         ...(signal ? { signal } : {}),
       });
     } catch {
