@@ -12,7 +12,7 @@ import type { ProcessingType } from './processing-type.js';
  * Version of the report format (semver): bump minor for added fields, major for renamed or removed
  * ones. Written into every report as `schema_version`.
  */
-export const SCHEMA_VERSION = '1.3.0';
+export const SCHEMA_VERSION = '1.4.0';
 
 /** Embedded metadata as the probe found it (BWF bext, iXML, RIFF INFO, ID3, Vorbis comments…). */
 export type EmbeddedMetadataRecord = EmbeddedMetadata;

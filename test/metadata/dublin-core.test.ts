@@ -187,9 +187,29 @@ test('a confident, certain heritage category supported by the content enters dc:
           status: 'ok',
           analyzer: A,
           tags: [
-            { family: 'strings', score: 0.9, coverage: 0.8, present: true },
-            { family: 'plucked', score: 0.6, coverage: 0.5, present: true },
-            { family: 'brass', score: 0.2, coverage: 0, present: false },
+            {
+              family: 'strings',
+              score: 0.9,
+              coverage: 0.8,
+              present: true,
+              held_out_precision: 0.79,
+            },
+            {
+              family: 'keyboard',
+              score: 0.94,
+              coverage: 0.9,
+              present: true,
+              held_out_precision: 0.57,
+            },
+            { family: 'woodwind', score: 0.8, coverage: 0.7, present: true },
+            {
+              family: 'plucked',
+              score: 0.6,
+              coverage: 0.5,
+              present: true,
+              held_out_precision: 0.9,
+            },
+            { family: 'brass', score: 0.2, coverage: 0, present: false, held_out_precision: 0.9 },
           ],
         },
       },
@@ -211,6 +231,15 @@ test('a confident, certain heritage category supported by the content enters dc:
   );
   const plucked = mg.for_review!.find((w) => w.statement === 'instrument.plucked')!;
   assert.match(plucked.reason, /score 0\.6 below 0\.75/);
+  // a confident tag from a family the model often gets wrong on unseen sources is for review
+  const keyboard = mg.for_review!.find((w) => w.statement === 'instrument.keyboard')!;
+  assert.match(keyboard.reason, /held-out precision for keyboard is 0\.57, below 0\.7/);
+  assert.equal(keyboard.confidence, 0.94);
+  const woodwind = mg.for_review!.find((w) => w.statement === 'instrument.woodwind')!;
+  assert.match(woodwind.reason, /records no held-out precision for woodwind/);
+  const strings = mg.provenance!.find((p) => p.value === 'strings')!;
+  assert.match(strings.evidence![0]!.basis, /held-out precision 0\.79 >= 0\.7/);
+  assert.equal(mg.thresholds!['instrument_precision'], 0.7);
   assert.equal(mg.thresholds!['heritage_confidence'], 0.75);
 });
 
@@ -317,7 +346,9 @@ test('music is not stated when music_analysis finds none, nor below the posterio
         instrumentation: {
           status: 'ok',
           analyzer: A,
-          tags: [{ family: 'brass', score: 0.95, coverage: 1, present: true }],
+          tags: [
+            { family: 'brass', score: 0.95, coverage: 1, present: true, held_out_precision: 0.9 },
+          ],
         },
       },
     ),

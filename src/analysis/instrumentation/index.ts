@@ -14,6 +14,7 @@ export type {
 } from './instrumentation-analyzer.js';
 export {
   INSTRUMENT_FAMILIES,
+  heldOutPrecision,
   loadInstrumentationModel,
   predictFamilies,
   defaultInstrumentationModelPath,

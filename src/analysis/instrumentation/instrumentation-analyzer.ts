@@ -7,10 +7,15 @@ import type { Analyzer, AnalyzerContext, FinishContext, SectionBase } from '../a
 import { DEFAULT_FRAMER, type Frame, type FramerConfig } from '../frames.js';
 import { selectMusicRegions, type TimeRegion } from '../music/regions.js';
 import { InstrumentFeatureAccumulator, BLOCK_SEC, WINDOW_BLOCKS } from './features.js';
-import { loadInstrumentationModel, predictFamilies, type InstrumentationModel } from './model.js';
+import {
+  heldOutPrecision,
+  loadInstrumentationModel,
+  predictFamilies,
+  type InstrumentationModel,
+} from './model.js';
 
 export const INSTRUMENTATION_ANALYZER_NAME = 'sonoteca-instrumentation';
-export const INSTRUMENTATION_ANALYZER_VERSION = '1.0.0';
+export const INSTRUMENTATION_ANALYZER_VERSION = '1.1.0';
 /** Regions listed in `per_region` at most. */
 export const MAX_LISTED_REGIONS = 100;
 
@@ -22,6 +27,11 @@ export interface FamilyTag {
   readonly coverage: number;
   /** score ≥ the family's decision threshold. */
   readonly present: boolean;
+  /**
+   * The model's precision for this family held out by source (its training report), null when the
+   * artifact records none: how often a `present` tag was right on sources it had not seen.
+   */
+  readonly held_out_precision: number | null;
 }
 
 export interface InstrumentationSection extends SectionBase {
@@ -114,6 +124,7 @@ export class InstrumentationAnalyzer implements Analyzer<InstrumentationSection>
         score: r3(sum[i]! / windows),
         coverage: r3(hits[i]! / windows),
         present: sum[i]! / windows >= model.thresholds[i]!,
+        held_out_precision: heldOutPrecision(model, family) ?? null,
       }))
       .sort((a, b) => b.score - a.score);
     return {

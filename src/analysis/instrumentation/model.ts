@@ -51,6 +51,19 @@ export interface InstrumentationModel {
   readonly training_report: Record<string, unknown>;
 }
 
+/**
+ * The family's precision held out by source, as the recipe measured it
+ * (`training_report.held_out.per_family[family].precision`); undefined when the artifact does not
+ * record one. It is what a stated tag is worth on sources the model was not trained on, so the
+ * catalogue statements (src/metadata/evidence.ts) read it.
+ */
+export function heldOutPrecision(model: InstrumentationModel, family: string): number | undefined {
+  const heldOut = model.training_report['held_out'] as
+    { per_family?: Record<string, { precision?: unknown }> } | undefined;
+  const p = heldOut?.per_family?.[family]?.precision;
+  return typeof p === 'number' && p >= 0 && p <= 1 ? p : undefined;
+}
+
 /** Default artifact location (repository / package root `models/`). */
 export function defaultInstrumentationModelPath(): string {
   return fileURLToPath(new URL('../../../models/instrumentation.json', import.meta.url));

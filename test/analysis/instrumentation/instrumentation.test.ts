@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   INSTRUMENT_FAMILIES,
   InstrumentationAnalyzer,
+  heldOutPrecision,
   loadInstrumentationModel,
   predictFamilies,
   type InstrumentationSection,
@@ -43,6 +44,17 @@ test('a noise-burst drum pattern is tagged percussion; a sustained tone is not',
   assert.equal(drums.tags![0]!.family, 'percussion');
   assert.ok(drums.tags![0]!.score > 0.8, `percussion ${drums.tags![0]!.score}`);
   assert.ok(drums.present!.includes('percussion'));
+  // every tag carries the shipped model's held-out precision for its family
+  const m = loadInstrumentationModel();
+  const perFamily = (
+    m.training_report as { held_out: { per_family: Record<string, { precision: number }> } }
+  ).held_out.per_family;
+  for (const t of drums.tags!) {
+    assert.equal(t.held_out_precision, perFamily[t.family]!.precision, t.family);
+  }
+  assert.equal(heldOutPrecision(m, 'strings'), 0.794);
+  assert.equal(heldOutPrecision(m, 'keyboard'), 0.569);
+  assert.equal(heldOutPrecision(m, 'no-such-family'), undefined);
   const sustained = await tag(tone(440, 8, SR, 0.4));
   const perc = sustained.tags!.find((t) => t.family === 'percussion')!;
   assert.ok(perc.score < 0.2, `percussion on a sustained tone ${perc.score}`);
