@@ -1,8 +1,9 @@
 /**
  * The speaker-diarization analyzer (section `speaker_recognition`). While frames stream it keeps
- * only the compact features of `FrameFeatureStore` (45 bytes per 10 ms) and computes f0 (YIN on
- * the frame decimated to 8 kHz); `finish()` runs the offline pipeline of `diarize.ts` over the
- * speech regions of the `voice_activity` section (energy fallback when it did not run).
+ * only the compact features of `FrameFeatureStore` (45 bytes per 10 ms; 5 with the neural engine,
+ * which needs no log-mel) and computes f0 (YIN on the frame decimated to 8 kHz); `finish()` runs
+ * the offline pipeline of `diarize.ts` over the speech regions of the `voice_activity` section
+ * (energy fallback when it did not run).
  *
  * Two engines (docs/DIARIZATION.md): `neural` — pyannote segmentation-3.0 + CAM++ embeddings on
  * the 16 kHz blocks as they stream (neural-diarizer.ts), chosen whenever both bundled models are
@@ -124,11 +125,6 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
 
   constructor(ctx: AnalyzerContext) {
     const c = DEFAULT_FRAMER;
-    this.store = new FrameFeatureStore(
-      c.nMels ?? 40,
-      c.hopSamples / c.sampleRateHz,
-      c.windowSamples / 2 / c.sampleRateHz,
-    );
     this.bounds = resolveSpeakerBounds(ctx.options.minSpeakers, ctx.options.maxSpeakers);
     this.opts = (ctx.options.analyzerOptions?.['diarization'] ?? {}) as DiarizationAnalyzerOptions;
     this.engine = this.opts.embeddingModelPath
@@ -140,6 +136,14 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
         ? new StatisticsEmbeddingEngine()
         : new MomentsEmbeddingEngine();
     this.neural = this.createNeural(ctx);
+    // The neural engine embeds the 16 kHz blocks itself and reads only level, f0 and periodicity
+    // back from the store (speaker summaries): no log-mel bands then, 5 bytes a frame instead of
+    // 45 (1.8 MB instead of 16.2 MB per audio hour). The model-free engine clusters the log-mel.
+    this.store = new FrameFeatureStore(
+      this.neural ? 0 : (c.nMels ?? 40),
+      c.hopSamples / c.sampleRateHz,
+      c.windowSamples / 2 / c.sampleRateHz,
+    );
     this.models = this.neural
       ? [PYANNOTE_SEGMENTATION_MODEL_ID, CAMPLUS_MODEL_ID].map((id) => modelProvenance(id))
       : [];

@@ -4,6 +4,8 @@
  * one byte (0.125 neper steps ≈ 0.54 dB, far below speaker differences), frame level in
  * centi-dB (Int16), f0 in deci-Hz (Uint16, 0 = unvoiced) and YIN periodicity (Uint8): 45 bytes a
  * frame, 49 MB for a 3-hour recording. Stored in fixed-size chunks so growing never copies.
+ * With `nMels` 0 (the neural engine, which reads only level, f0 and periodicity back) no log-mel
+ * is kept: 5 bytes a frame, 1.8 MB per audio hour.
  */
 
 /** Quantisation of log-mel values (natural log of band energy). */
