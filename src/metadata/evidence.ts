@@ -3,9 +3,12 @@
  * kept only when its evidence passes a stated threshold. A statement that does not pass is not
  * dropped silently: it goes to `for_review` with the reason, for a person to decide.
  *
- * One source per fact: speech from `voice_activity` (the segmentation only when VAD did not run),
- * music and singing from the segmentation's own labels, confirmed by `music_analysis`.
+ * One source per fact: speech from `voice_activity`, refined by the segmentation where both ran
+ * (VAD speech the segmentation labels singing, music or noise is not speech; the segmentation
+ * alone only when VAD did not run), music and singing from the segmentation's own labels,
+ * confirmed by `music_analysis`.
  */
+import { speakingRegions, vadSpeechOf } from '../analysis/consistency/index.js';
 import type { StatementEvidence, WithheldStatement, Report } from '../report/index.js';
 
 /** The thresholds, written into every `metadata_generation.thresholds`. */
@@ -117,8 +120,18 @@ export function decideStatements(report: Report): Statements {
   const seg = okSection(report, 'segmentation');
   if (vad) {
     sections.add('voice_activity');
-    const ratio = num(vad['speech_ratio']) ?? 0;
-    speechSec = num(vad['speech_duration_sec']) ?? 0;
+    // VAD speech the segmentation calls singing, music or noise (sung or bowed notes the VAD
+    // fires on) is not speech: the same refinement the speaker count rests on.
+    const vadSec = num(vad['speech_duration_sec']) ?? 0;
+    const vadRatio = num(vad['speech_ratio']) ?? 0;
+    const vadRegions = vadSpeechOf(vad);
+    const refined = vadRegions ? speakingRegions(vadRegions, seg) : undefined;
+    speechSec = refined ? refined.regions.reduce((a, r) => a + r.end - r.start, 0) : vadSec;
+    const ratio = vadSec > 0 ? vadRatio * (speechSec / vadSec) : 0;
+    const refinedNote =
+      refined && refined.excludedSec > 0
+        ? ` (VAD ${r2(vadSec)} s, of which ${r2(refined.excludedSec)} s the segmentation labels singing, music or noise)`
+        : '';
     if (ratio >= T.speech_ratio && speechSec >= T.speech_min_sec) {
       speech = {
         id: 'content.speech',
@@ -129,17 +142,17 @@ export function decideStatements(report: Report): Statements {
             section: 'voice_activity',
             ...(analyzerOf(vad) ? { analyzer: analyzerOf(vad)! } : {}),
             confidence: r2(ratio),
-            basis: `speech_ratio ${r2(ratio)} >= ${T.speech_ratio}, ${r2(speechSec)} s >= ${T.speech_min_sec} s`,
+            basis: `speech_ratio ${r2(ratio)} >= ${T.speech_ratio}, ${r2(speechSec)} s >= ${T.speech_min_sec} s${refinedNote}`,
           },
         ],
       };
-    } else if (ratio > 0) {
+    } else if (vadSec > 0) {
       withhold({
         statement: 'content.speech',
         value: 'speech',
         section: 'voice_activity',
         confidence: r2(ratio),
-        reason: `speech_ratio ${r2(ratio)} (${r2(speechSec)} s) below ${T.speech_ratio} / ${T.speech_min_sec} s`,
+        reason: `speech_ratio ${r2(ratio)} (${r2(speechSec)} s) below ${T.speech_ratio} / ${T.speech_min_sec} s${refinedNote}`,
       });
     }
   } else if (seg) {
@@ -229,9 +242,11 @@ export function decideStatements(report: Report): Statements {
   if (sp) {
     sections.add('speaker_recognition');
     const n = num(sp['speakers_detected']) ?? 0;
+    // the speech the count rests on (the section's own, refined by the segmentation), else VAD's
+    const countedSec = num(sp['speech_sec']) ?? speechSec;
     if (n > 0) {
       const value = `${n} speaker${n === 1 ? '' : 's'}`;
-      if (speech && speechSec >= T.speakers_min_speech_sec) {
+      if (speech && countedSec >= T.speakers_min_speech_sec) {
         speakers = {
           id: 'speakers',
           value,
@@ -241,7 +256,7 @@ export function decideStatements(report: Report): Statements {
               statement: 'speakers',
               section: 'speaker_recognition',
               ...(analyzerOf(sp) ? { analyzer: analyzerOf(sp)! } : {}),
-              basis: `speakers_detected ${n} (estimated by ${String(sp['estimated_by'])}) over ${r2(speechSec)} s of speech >= ${T.speakers_min_speech_sec} s`,
+              basis: `speakers_detected ${n} (estimated by ${String(sp['estimated_by'])}) over ${r2(countedSec)} s of speech >= ${T.speakers_min_speech_sec} s`,
             },
           ],
         };
@@ -251,7 +266,7 @@ export function decideStatements(report: Report): Statements {
           value,
           section: 'speaker_recognition',
           reason: speech
-            ? `only ${r2(speechSec)} s of speech, below ${T.speakers_min_speech_sec} s`
+            ? `only ${r2(countedSec)} s of speech, below ${T.speakers_min_speech_sec} s`
             : 'no speech stated for this recording: speaker counts need speech',
         });
       }

@@ -336,6 +336,82 @@ test('no speaker statement without speech; speech comes from voice_activity', ()
   assert.match(ev.basis, /speech_ratio 0\.87 >= 0\.1/);
 });
 
+test('VAD speech the segmentation calls singing is not speech, and speakers are counted on the refined speech', () => {
+  // A sung call (the VAD fires on 39 s of it) with no spoken word: no speech, no speaker count.
+  const sung = buildMetadataGeneration(
+    reportWith(
+      {},
+      {
+        voice_activity: {
+          status: 'ok',
+          analyzer: A,
+          speech_ratio: 0.195,
+          speech_duration_sec: 39,
+          speech_segments: [
+            { start: 10, end: 30 },
+            { start: 100, end: 119 },
+          ],
+        },
+        segmentation: segmentation(['singing', 200, 0.9]),
+        music_analysis: { status: 'ok', analyzer: A, music_detected: true },
+        speaker_recognition: {
+          status: 'ok',
+          analyzer: A,
+          speakers_detected: 0,
+          speech_sec: 0,
+          speech_excluded_sec: 39,
+          speech_refined_by: 'segmentation',
+        },
+      },
+    ),
+  );
+  assert.deepEqual(sung.cultural_tags!.content, ['music', 'singing']);
+  const withheld = sung.for_review!.find((w) => w.statement === 'content.speech')!;
+  assert.match(
+    withheld.reason,
+    /speech_ratio 0 \(0 s\) below 0\.1 \/ 1 s \(VAD 39 s, of which 39 s the segmentation labels singing, music or noise\)/,
+  );
+
+  // Speech, then singing: speech is stated from the part the segmentation calls speech, and the
+  // speaker count needs 3 s of the speech it was counted on (the section's speech_sec).
+  const mixed = buildMetadataGeneration(
+    reportWith(
+      {},
+      {
+        voice_activity: {
+          status: 'ok',
+          analyzer: A,
+          speech_ratio: 0.4,
+          speech_duration_sec: 40,
+          speech_segments: [{ start: 0, end: 40 }],
+        },
+        segmentation: segmentation(['speech', 12, 0.9], ['singing', 88, 0.9]),
+        music_analysis: { status: 'ok', analyzer: A, music_detected: true },
+        speaker_recognition: {
+          status: 'ok',
+          analyzer: A,
+          speakers_detected: 1,
+          estimated_by: 'ahc_threshold',
+          speech_sec: 2.9,
+          speech_excluded_sec: 27.5,
+          speech_refined_by: 'segmentation',
+        },
+      },
+    ),
+  );
+  // 12 s of speech + the 0.5-s tolerance = 12.5 s of the VAD's 40; share 0.4 × 12.5 / 40
+  const said = mixed.provenance!.find((p) => p.value === 'Speech')!.evidence![0]!;
+  assert.equal(
+    said.basis,
+    'speech_ratio 0.13 >= 0.1, 12.5 s >= 1 s (VAD 40 s, of which 27.5 s the segmentation labels singing, music or noise)',
+  );
+  assert.equal(
+    mixed.for_review!.find((w) => w.statement === 'speakers')!.reason,
+    'only 2.9 s of speech, below 3 s',
+  );
+  assert.equal(mixed.cultural_tags!.speakers_detected, undefined);
+});
+
 test('music is not stated when music_analysis finds none, nor below the posterior threshold', () => {
   const denied = buildMetadataGeneration(
     reportWith(

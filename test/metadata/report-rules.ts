@@ -78,6 +78,25 @@ export function speakerRule(report: Report): string[] {
         out.push(`speaker turn ${t.start}–${t.end} s: ${off.toFixed(2)} s without VAD speech`);
     }
   }
+  const seg = ok(report, 'segmentation');
+  if (seg && Array.isArray(seg['segments'])) {
+    // sung, bowed or blown notes the VAD fires on are not speech: no speaker is counted there
+    const segSpeech = spans(
+      (seg['segments'] as { label?: unknown }[]).filter(
+        (g) => g.label === 'speech' || g.label === 'speech_over_music',
+      ),
+    );
+    for (const t of spans(sp['turns'])) {
+      // 0.5 s of tolerance in the refinement + the neural engine's 0.4-s frame pad
+      const off = outside(t, segSpeech, 0.9);
+      if (off > 0.1)
+        out.push(
+          `speaker turn ${t.start}–${t.end} s: ${off.toFixed(2)} s the segmentation calls no speech`,
+        );
+    }
+    if (n > 0 && segSpeech.length === 0)
+      out.push(`${n} speaker(s) but the segmentation found no speech`);
+  }
   const tags = report.results.metadata_generation.cultural_tags;
   if (tags?.speakers_detected !== undefined && !tags.content.includes('speech'))
     out.push(`cultural_tags.speakers_detected ${tags.speakers_detected} without speech in content`);

@@ -4,6 +4,8 @@ import { createSpeechConsistencyAnalyzer } from './speech-consistency.js';
 export {
   createSpeechConsistencyAnalyzer,
   reconcileSegmentation,
+  speakingRegions,
+  vadSpeechOf,
   SPEECH_CONSISTENCY_VERSION,
   SPEECH_TOLERANCE_SEC,
   type Relabelling,

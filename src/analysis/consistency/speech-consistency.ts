@@ -50,6 +50,47 @@ const RELABEL: Partial<Record<SegmentLabel, SegmentLabel>> = {
   speech_over_music: 'music',
 };
 
+/** Segmentation labels under which VAD speech is speech (not singing, music or noise). */
+const SPEAKING_LABELS = new Set(['speech', 'speech_over_music']);
+
+/**
+ * The VAD speech the segmentation also calls speech: voice activity models fire on sung and
+ * bowed notes too, and a speaker counted there (one "speaker" on a solo violin, with full
+ * confidence) is a fact no speech established. The segmentation refines the VAD, as the
+ * speech-consistency stage describes: VAD speech is kept where a `speech` or `speech_over_music`
+ * segment lies within `SPEECH_TOLERANCE_SEC`, and dropped under `singing`, `music`, `noise` or
+ * `silence`. Without a usable segmentation the VAD regions are returned unchanged.
+ */
+export function speakingRegions(
+  vad: readonly Interval[],
+  segmentation: unknown,
+): { regions: Interval[]; excludedSec: number } | undefined {
+  const s = segmentation as { status?: unknown; segments?: unknown } | undefined;
+  if (!s || s.status !== 'ok' || !Array.isArray(s.segments)) return undefined;
+  const speaking: Interval[] = [];
+  for (const g of s.segments as { start?: unknown; end?: unknown; label?: unknown }[]) {
+    if (typeof g.start !== 'number' || typeof g.end !== 'number') continue;
+    if (typeof g.label === 'string' && SPEAKING_LABELS.has(g.label))
+      speaking.push({ start: g.start, end: g.end });
+  }
+  const mask = dilate(speaking, SPEECH_TOLERANCE_SEC);
+  const regions: Interval[] = [];
+  let total = 0;
+  let kept = 0;
+  for (const v of [...vad].sort((a, b) => a.start - b.start)) {
+    total += v.end - v.start;
+    for (const m of mask) {
+      if (m.end <= v.start) continue;
+      if (m.start >= v.end) break;
+      const start = Math.max(v.start, m.start);
+      const end = Math.min(v.end, m.end);
+      regions.push({ start, end });
+      kept += end - start;
+    }
+  }
+  return { regions, excludedSec: Math.round((total - kept) * 1000) / 1000 };
+}
+
 /** Sorted, merged intervals widened by `padSec` on both sides. */
 function dilate(intervals: readonly Interval[], padSec: number): Interval[] {
   const sorted = [...intervals].sort((a, b) => a.start - b.start);
@@ -165,7 +206,8 @@ export function reconcileSegmentation(
   };
 }
 
-function vadSpeechOf(section: unknown): Interval[] | undefined {
+/** The speech regions of an ok `voice_activity` section (undefined when it did not run). */
+export function vadSpeechOf(section: unknown): Interval[] | undefined {
   if (typeof section !== 'object' || section === null) return undefined;
   const s = section as { status?: unknown; speech_segments?: unknown };
   if (s.status !== 'ok' || !Array.isArray(s.speech_segments)) return undefined;

@@ -44,6 +44,7 @@ import {
 import { summariseNeuralSpeakers, toTurns } from './neural-turns.js';
 import { OnnxEmbeddingEngine } from './onnx-embedding-engine.js';
 import type { SpeakerRecognitionSection } from './types.js';
+import { speakingRegions, vadSpeechOf } from '../consistency/index.js';
 
 export const DIARIZATION_ANALYZER_VERSION = '2.0.0';
 const DEFAULT_MAX_SPEAKERS = 10;
@@ -94,19 +95,6 @@ export function resolveSpeakerBounds(min?: number, max?: number): { min: number;
     });
   }
   return { min: lo, max: hi };
-}
-
-function speechFromVoiceActivity(section: unknown): TimeRegion[] | undefined {
-  if (!section || typeof section !== 'object') return undefined;
-  const s = section as { status?: unknown; speech_segments?: unknown };
-  if (s.status !== 'ok' || !Array.isArray(s.speech_segments)) return undefined;
-  const out: TimeRegion[] = [];
-  for (const seg of s.speech_segments as unknown[]) {
-    const g = seg as { start?: unknown; end?: unknown };
-    if (typeof g.start === 'number' && typeof g.end === 'number' && g.end > g.start)
-      out.push({ start: g.start, end: g.end });
-  }
-  return out;
 }
 
 export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> {
@@ -208,9 +196,13 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
   }
 
   async finish(ctx: FinishContext): Promise<SpeakerRecognitionSection> {
-    if (this.neural)
-      return this.finishNeural(speechFromVoiceActivity(ctx.sections['voice_activity']));
-    const fromVad = speechFromVoiceActivity(ctx.sections['voice_activity']);
+    const vad = vadSpeechOf(ctx.sections['voice_activity']);
+    const refined = vad ? speakingRegions(vad, ctx.sections['segmentation']) : undefined;
+    const fromVad = refined?.regions ?? vad;
+    const excluded = refined
+      ? { speech_excluded_sec: refined.excludedSec, speech_refined_by: 'segmentation' as const }
+      : {};
+    if (this.neural) return this.finishNeural(fromVad, excluded);
     const regions = fromVad ?? detectEnergySpeech(this.store);
     const result = await diarize(this.store, regions, {
       ...this.opts.tuning,
@@ -233,6 +225,7 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
       bounds: { min_speakers: this.bounds.min, max_speakers: this.bounds.max },
       speech_source: fromVad ? 'voice_activity' : 'energy',
       speech_sec: result.speechSec,
+      ...excluded,
       engine: { id: 'model-free', embedding: this.engine.id },
       models: [],
       count_confidence: null,
@@ -243,6 +236,7 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
   }
   private async finishNeural(
     vadSpeech: readonly TimeRegion[] | undefined,
+    excluded: Pick<SpeakerRecognitionSection, 'speech_excluded_sec' | 'speech_refined_by'>,
   ): Promise<SpeakerRecognitionSection> {
     const raw = await this.neural!.finish();
     // One source of truth for speech: the segmentation model's speaker activity is kept only
@@ -277,11 +271,13 @@ export class DiarizationAnalyzer implements Analyzer<SpeakerRecognitionSection> 
       turns: t.turns,
       overlaps: t.overlaps,
       estimated_by: nd.forcedByBounds ? 'bounds' : 'ahc_threshold',
-      count_confidence: nd.countConfidence,
-      count_needs_review: nd.countConfidence < COUNT_REVIEW_BELOW,
+      // no speech left to count voices in: no count was estimated, so no confidence in one
+      count_confidence: speakers.length > 0 ? nd.countConfidence : null,
+      count_needs_review: speakers.length > 0 && nd.countConfidence < COUNT_REVIEW_BELOW,
       bounds: { min_speakers: this.bounds.min, max_speakers: this.bounds.max },
       speech_source: vadSpeech ? 'segmentation_model_within_voice_activity' : 'segmentation_model',
       speech_sec: t.speechSec,
+      ...excluded,
       engine: {
         id: 'neural',
         segmentation: 'onnx-pyannote-segmentation',

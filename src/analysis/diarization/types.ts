@@ -38,6 +38,13 @@ export interface SpeakerRecognitionSection extends SectionBase {
   readonly speech_source?:
     'voice_activity' | 'energy' | 'segmentation_model' | 'segmentation_model_within_voice_activity';
   readonly speech_sec?: number;
+  /**
+   * Set when the segmentation refined the VAD speech (report 1.4.0): speakers are counted only
+   * where both call it speech; `speech_excluded_sec` is the VAD speech left out because the
+   * segmentation labels it singing, music, noise or silence.
+   */
+  readonly speech_refined_by?: 'segmentation';
+  readonly speech_excluded_sec?: number;
   readonly embedding_engine?: string;
   readonly segments_detected?: number;
   readonly clusters_before_resegmentation?: number;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { reconcileSegmentation } from '../../../src/analysis/consistency/index.js';
+import { reconcileSegmentation, speakingRegions } from '../../../src/analysis/consistency/index.js';
 import type { SegmentationSection } from '../../../src/analysis/segmentation/index.js';
 
 function section(segments: SegmentationSection['segments']): SegmentationSection {
@@ -67,5 +67,37 @@ describe('reconcileSegmentation', () => {
     assert.deepEqual(out.segments, segs);
     assert.equal(out.consistency.relabelled.length, 0);
     assert.equal(out.consistency.reason, undefined);
+  });
+});
+
+describe('speakingRegions', () => {
+  const seg = (...parts: [string, number, number][]): unknown => ({
+    status: 'ok',
+    segments: parts.map(([label, start, end]) => ({ label, start, end, confidence: 0.9 })),
+  });
+
+  it('keeps VAD speech only where the segmentation says speech or speech over music (± 0.5 s)', () => {
+    const r = speakingRegions(
+      [
+        { start: 0, end: 10 },
+        { start: 20, end: 30 },
+      ],
+      seg(['speech', 0, 4], ['singing', 4, 20], ['speech_over_music', 25, 28], ['music', 28, 40]),
+    )!;
+    assert.deepEqual(r.regions, [
+      { start: 0, end: 4.5 },
+      { start: 24.5, end: 28.5 },
+    ]);
+    assert.equal(r.excludedSec, 11.5);
+  });
+
+  it('drops all of it under singing (a sung call, a bowed note), and is undefined without a segmentation', () => {
+    const vad = [{ start: 3, end: 42 }];
+    assert.deepEqual(speakingRegions(vad, seg(['singing', 0, 200])), {
+      regions: [],
+      excludedSec: 39,
+    });
+    assert.equal(speakingRegions(vad, undefined), undefined);
+    assert.equal(speakingRegions(vad, { status: 'not_run', reason: 'x' }), undefined);
   });
 });
