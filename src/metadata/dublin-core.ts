@@ -19,7 +19,7 @@ import { DC_ELEMENTS } from './oai-dc.js';
 import { decideStatements, STATEMENT_THRESHOLDS, type Statements } from './evidence.js';
 
 /** Name and version written into `metadata_generation.analyzer`. */
-export const METADATA_GENERATOR = Object.freeze({ name: 'dublin-core', version: '2.0.0' });
+export const METADATA_GENERATOR = Object.freeze({ name: 'dublin-core', version: '2.1.0' });
 
 type Dict = Readonly<Record<string, unknown>>;
 

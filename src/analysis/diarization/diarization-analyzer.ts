@@ -46,7 +46,7 @@ import { OnnxEmbeddingEngine } from './onnx-embedding-engine.js';
 import type { SpeakerRecognitionSection } from './types.js';
 import { speakingRegions, vadSpeechOf } from '../consistency/index.js';
 
-export const DIARIZATION_ANALYZER_VERSION = '2.0.0';
+export const DIARIZATION_ANALYZER_VERSION = '2.1.0';
 const DEFAULT_MAX_SPEAKERS = 10;
 /** Speaker sets are bitmasks in the neural engine. */
 const NEURAL_MAX_SPEAKERS = 32;
