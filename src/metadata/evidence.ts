@@ -126,7 +126,7 @@ export function decideStatements(report: Report): Statements {
     const vadRatio = num(vad['speech_ratio']) ?? 0;
     const vadRegions = vadSpeechOf(vad);
     const refined = vadRegions ? speakingRegions(vadRegions, seg) : undefined;
-    speechSec = refined ? refined.regions.reduce((a, r) => a + r.end - r.start, 0) : vadSec;
+    speechSec = refined ? refined.speechSec : vadSec;
     const ratio = vadSec > 0 ? vadRatio * (speechSec / vadSec) : 0;
     const refinedNote =
       refined && refined.excludedSec > 0

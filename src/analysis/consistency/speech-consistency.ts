@@ -64,7 +64,7 @@ const SPEAKING_LABELS = new Set(['speech', 'speech_over_music']);
 export function speakingRegions(
   vad: readonly Interval[],
   segmentation: unknown,
-): { regions: Interval[]; excludedSec: number } | undefined {
+): { regions: Interval[]; speechSec: number; excludedSec: number } | undefined {
   const s = segmentation as { status?: unknown; segments?: unknown } | undefined;
   if (!s || s.status !== 'ok' || !Array.isArray(s.segments)) return undefined;
   const speaking: Interval[] = [];
@@ -77,18 +77,15 @@ export function speakingRegions(
   const regions: Interval[] = [];
   let total = 0;
   let kept = 0;
-  for (const v of [...vad].sort((a, b) => a.start - b.start)) {
+  for (const v of vad) {
     total += v.end - v.start;
-    for (const m of mask) {
-      if (m.end <= v.start) continue;
-      if (m.start >= v.end) break;
-      const start = Math.max(v.start, m.start);
-      const end = Math.min(v.end, m.end);
-      regions.push({ start, end });
-      kept += end - start;
+    for (const p of splitByMask(v.start, v.end, mask)) {
+      if (!p.inside) continue;
+      regions.push({ start: p.start, end: p.end });
+      kept += p.end - p.start;
     }
   }
-  return { regions, excludedSec: Math.round((total - kept) * 1000) / 1000 };
+  return { regions, speechSec: kept, excludedSec: Math.round((total - kept) * 1000) / 1000 };
 }
 
 /** Sorted, merged intervals widened by `padSec` on both sides. */
@@ -113,7 +110,16 @@ function splitByMask(
 ): { start: number; end: number; inside: boolean }[] {
   const pieces: { start: number; end: number; inside: boolean }[] = [];
   let t = start;
-  for (const m of mask) {
+  // first mask interval ending after `start` (binary search: called once per region of a file)
+  let lo = 0;
+  let hi = mask.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (mask[mid]!.end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < mask.length; i++) {
+    const m = mask[i]!;
     if (m.end <= t) continue;
     if (m.start >= end) break;
     if (m.start > t) pieces.push({ start: t, end: m.start, inside: false });

@@ -89,12 +89,14 @@ describe('speakingRegions', () => {
       { start: 24.5, end: 28.5 },
     ]);
     assert.equal(r.excludedSec, 11.5);
+    assert.equal(r.speechSec, 8.5);
   });
 
   it('drops all of it under singing (a sung call, a bowed note), and is undefined without a segmentation', () => {
     const vad = [{ start: 3, end: 42 }];
     assert.deepEqual(speakingRegions(vad, seg(['singing', 0, 200])), {
       regions: [],
+      speechSec: 0,
       excludedSec: 39,
     });
     assert.equal(speakingRegions(vad, undefined), undefined);
