@@ -30,7 +30,12 @@ const arg = (name: string): string | undefined => {
 const cache = arg('cache');
 let described: DescribedFile[];
 if (cache && existsSync(cache)) {
-  described = JSON.parse(readFileSync(cache, 'utf8')) as DescribedFile[];
+  try {
+    described = JSON.parse(readFileSync(cache, 'utf8')) as DescribedFile[];
+  } catch (e) {
+    console.error(`--cache ${cache}: not a descriptor cache written by this script (${String(e)})`);
+    process.exit(2);
+  }
 } else {
   const corpus = resolve(process.env['SONOTECA_CORPUS'] ?? '../shared/corpus');
   described = await describeLabelledFiles(corpusHeritageLabels(corpus), {
@@ -39,6 +44,10 @@ if (cache && existsSync(cache)) {
   });
   if (cache) writeFileSync(cache, JSON.stringify(described));
 }
+
+// A file that could not be analysed is named, not silently left out of the figures.
+const failed = described.filter((d) => d.error);
+for (const f of failed) console.error(`failed: ${f.row.path}: ${f.error?.code}`);
 
 // The out-of-taxonomy rules read the full vector, so they are decided before any column is dropped.
 const samples = samplesFromDescribed(described);
@@ -73,5 +82,7 @@ const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 console.log(
   `\n${rows.length} subsets, ${samples.length} files: accuracy mean ${mean(accs).toFixed(1)} %, ` +
     `median ${accs[accs.length >> 1]!.toFixed(1)} %, range ${accs[0]!.toFixed(1)}–${accs.at(-1)!.toFixed(1)} %, ` +
-    `${accs.filter((a) => a >= 85).length} at ≥ 85 %; Brier mean ${mean(rows.map((r) => r.brier)).toFixed(3)}`,
+    `${accs.filter((a) => a >= 85).length} at ≥ 85 %; Brier mean ${mean(rows.map((r) => r.brier)).toFixed(3)}` +
+    (failed.length > 0 ? `; ${failed.length} file(s) failed to analyse and are left out` : ''),
 );
+if (failed.length > 0) process.exitCode = 1;
