@@ -6,6 +6,7 @@
  * commits the task, so a 202 always refers to a durable file.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -123,8 +124,9 @@ export async function receiveUpload(
   }
   const inspect = new InspectStream(originalName, opts.maxBytes);
   let ok = false;
+  const out = createWriteStream(partPath, { flags: 'wx' });
   try {
-    await pipeline(source, inspect, createWriteStream(partPath, { flags: 'wx' }));
+    await pipeline(source, inspect, out);
     if (opts.isTruncated?.() === true || inspect.bytes > opts.maxBytes)
       throw new SonoError('SONO_ERR_PAYLOAD_TOO_LARGE', { limit: opts.maxBytes });
     // fsync is per file, not per descriptor: a fresh descriptor flushes what the stream wrote.
@@ -148,6 +150,9 @@ export async function receiveUpload(
   } finally {
     if (!ok) {
       source.resume();
+      // The write stream opens its file asynchronously: a pipeline that failed on the first chunk
+      // (not audio) can settle before that open, and a removal then would leave the file behind.
+      if (!out.closed) await once(out, 'close').catch(() => undefined);
       await rm(partPath, { force: true }).catch(() => undefined);
     }
   }

@@ -71,6 +71,23 @@ describe('receiveUpload', () => {
     assert.deepEqual(readdirSync(dir), ['.incoming']);
   });
 
+  it('a rejection on the first chunk removes the part file even before its open completed', async () => {
+    // The write stream opens the part file asynchronously; a non-audio first chunk fails the
+    // pipeline before that, and a removal done then left the file behind (8 in 300 here).
+    const dir = tempDir();
+    for (let i = 0; i < 200; i++) {
+      await assert.rejects(
+        receiveUpload(Readable.from([Buffer.from('plain text '.repeat(50))]), {
+          uploadDir: dir,
+          originalName: 'x.wav',
+          maxBytes: 1e6,
+        }),
+        (e: unknown) => e instanceof SonoError && e.code === 'SONO_ERR_NOT_AUDIO',
+      );
+    }
+    assert.deepEqual(readdirSync(join(dir, '.incoming')), []);
+  });
+
   it('sanitizes client file names', () => {
     assert.equal(sanitizeFileName('../../etc/passwd'), 'passwd');
     assert.equal(sanitizeFileName('..'), 'upload');
